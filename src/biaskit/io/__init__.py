@@ -1,0 +1,1 @@
+"""Readers and writers of annotation file formats, one module per format."""

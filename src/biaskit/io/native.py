@@ -1,0 +1,1099 @@
+"""The biaskit corpus folder: schema, documents and one spans file per annotator.
+
+A corpus folder holds::
+
+    schema.json          the label schema (the codebook as data)
+    documents.jsonl      one document per line, each with its text and its SHA-256
+    spans/<name>.jsonl   one annotator's spans, one per line, each repeating its text
+
+Every JSON Lines file starts with a header record naming what it holds and the
+format version. The full specification is in ``docs/format.md``.
+
+Reading streams line by line and reports every problem with its file, line and
+column; writing is atomic and deterministic, so that loading and saving a
+corpus that biaskit wrote reproduces its files byte for byte.
+
+Examples
+--------
+>>> import tempfile
+>>> from biaskit import AnnotationSet, Corpus, Document, LabelSpec, Schema, Span
+>>> doc = Document("d1", "The US killed Soleimani.", outlet="Example")
+>>> schema = Schema("demo", "1.0", [LabelSpec("EVENT_TERM")])
+>>> corpus = Corpus([doc], schema, [AnnotationSet(doc, "alice", [Span(7, 13, "EVENT_TERM")])])
+>>> folder = tempfile.mkdtemp()
+>>> save_corpus(corpus, folder, overwrite=True)
+>>> loaded = load_corpus(folder)
+>>> [loaded.document(d.id).covered_text(s) for d, s in loaded.spans()]
+['killed']
+>>> print(Path(folder, "spans", "alice.jsonl").read_text(encoding="utf-8"), end="")
+{"biaskit": "spans", "format_version": 1, "annotator": "alice"}
+{"id": "d1-1", "doc": "d1", "start": 7, "end": 13, "label": "EVENT_TERM", "text": "killed"}
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any, Final
+
+import attrs
+
+from biaskit._atomic import atomic_write_text
+from biaskit.checks import check_overlaps, check_span_text, check_text
+from biaskit.corpus import Corpus
+from biaskit.errors import AnnotationError, BiaskitError, Problem, Severity
+from biaskit.io.offsets import units_matching
+from biaskit.model import AnnotationSet, Document, FrozenMap, JsonValue, Span
+from biaskit.schema import AttributeSpec, LabelSpec, Schema
+
+__all__ = [
+    "DOCUMENTS_FILE",
+    "FORMAT_VERSION",
+    "SCHEMA_FILE",
+    "SPANS_DIR",
+    "CheckedCorpus",
+    "OutputExistsError",
+    "check_corpus",
+    "dumps_schema",
+    "iter_documents",
+    "load_corpus",
+    "loads_schema",
+    "save_corpus",
+]
+
+FORMAT_VERSION: Final = 1
+"""The version of the corpus folder format this biaskit reads and writes."""
+SCHEMA_FILE: Final = "schema.json"
+DOCUMENTS_FILE: Final = "documents.jsonl"
+SPANS_DIR: Final = "spans"
+
+_BOM = b"\xef\xbb\xbf"
+
+
+class OutputExistsError(BiaskitError, FileExistsError):
+    """A write would replace existing files and overwriting was not asked for."""
+
+
+# ---------------------------------------------------------------------------
+# Records: the fields of each kind of line, in the order they are written.
+
+_DOC_FIELDS: Final[dict[str, tuple[type, ...]]] = {
+    "id": (str,),
+    "outlet": (str,),
+    "title": (str, type(None)),
+    "url": (str, type(None)),
+    "date": (str, type(None)),
+    "language": (str,),
+    "metadata": (dict,),
+    "sha256": (str,),
+    "text": (str,),
+}
+_DOC_REQUIRED: Final = ("id", "sha256", "text")
+
+_SPAN_FIELDS: Final[dict[str, tuple[type, ...]]] = {
+    "id": (str,),
+    "doc": (str,),
+    "start": (int,),
+    "end": (int,),
+    "label": (str,),
+    "text": (str,),
+    "attributes": (dict,),
+    "note": (str,),
+    "group": (str,),
+}
+_SPAN_REQUIRED: Final = ("id", "doc", "start", "end", "label", "text")
+
+_HEADER_FIELDS: Final[dict[str, dict[str, tuple[type, ...]]]] = {
+    "documents": {"biaskit": (str,), "format_version": (int,)},
+    "spans": {"biaskit": (str,), "format_version": (int,), "annotator": (str,)},
+}
+
+_TYPE_NAMES: Final = {
+    str: "a string",
+    int: "an integer",
+    dict: "an object",
+    list: "an array",
+    float: "a number",
+    bool: "a boolean",
+    type(None): "null",
+}
+
+
+def _json_type(value: object) -> str:
+    for kind in (bool, type(None), str, int, float, dict, list):
+        if isinstance(value, kind):
+            return _TYPE_NAMES[kind]
+    return type(value).__name__
+
+
+def _dumps(record: Mapping[str, Any]) -> str:
+    return json.dumps(record, ensure_ascii=False, allow_nan=False)
+
+
+def _thaw(value: JsonValue) -> Any:
+    if isinstance(value, FrozenMap):
+        return {k: _thaw(v) for k, v in value.items()}
+    if isinstance(value, tuple):
+        return [_thaw(v) for v in value]
+    return value
+
+
+def _document_record(doc: Document) -> dict[str, Any]:
+    record: dict[str, Any] = {"id": doc.id, "outlet": doc.outlet}
+    for key in ("title", "url", "date"):
+        value = getattr(doc, key)
+        if value is not None:
+            record[key] = value
+    record["language"] = doc.language
+    if doc.metadata:
+        record["metadata"] = _thaw(doc.metadata)
+    record["sha256"] = doc.sha256
+    record["text"] = doc.text
+    return record
+
+
+def _span_record(span: Span, span_id: str, document: Document) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "id": span_id,
+        "doc": document.id,
+        "start": span.start,
+        "end": span.end,
+        "label": span.label,
+        "text": document.covered_text(span),
+    }
+    if span.attributes:
+        record["attributes"] = dict(span.attributes)
+    if span.note is not None:
+        record["note"] = span.note
+    if span.group is not None:
+        record["group"] = span.group
+    return record
+
+
+# ---------------------------------------------------------------------------
+# Schema file.
+
+
+def _attribute_dict(spec: AttributeSpec) -> dict[str, Any]:
+    record: dict[str, Any] = {"name": spec.name, "type": spec.type}
+    if spec.values is not None:
+        record["values"] = list(spec.values)
+    if spec.required:
+        record["required"] = True
+    if spec.description:
+        record["description"] = spec.description
+    return record
+
+
+def dumps_schema(schema: Schema) -> str:
+    """Return the ``schema.json`` text of a schema (deterministic, ends in a newline)."""
+    record: dict[str, Any] = {
+        "biaskit": "schema",
+        "format_version": FORMAT_VERSION,
+        "name": schema.name,
+        "version": schema.version,
+    }
+    if schema.description:
+        record["description"] = schema.description
+    record["common_attributes"] = [_attribute_dict(a) for a in schema.common_attributes]
+    record["labels"] = [
+        {
+            "name": label.name,
+            "description": label.description,
+            "color": label.color,
+            "attributes": [_attribute_dict(a) for a in label.attributes],
+        }
+        for label in schema.labels
+    ]
+    return json.dumps(record, ensure_ascii=False, indent=2) + "\n"
+
+
+class _SchemaFormatError(ValueError):
+    def __init__(self, message: str, needle: str | None = None) -> None:
+        super().__init__(message)
+        self.needle = needle
+
+
+def _expect(mapping: Mapping[str, Any], key: str, kinds: tuple[type, ...], where: str) -> Any:
+    if key not in mapping:
+        raise _SchemaFormatError(f"{where} has no {key!r}")
+    value = mapping[key]
+    if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
+        expected = " or ".join(_TYPE_NAMES.get(k, k.__name__) for k in kinds)
+        raise _SchemaFormatError(
+            f"{where}: {key!r} must be {expected}, not {_json_type(value)}", f'"{key}"'
+        )
+    return value
+
+
+def _attribute_spec(raw: object, where: str) -> AttributeSpec:
+    if not isinstance(raw, dict):
+        raise _SchemaFormatError(f"{where} must be an object, not {_json_type(raw)}")
+    name = _expect(raw, "name", (str,), where)
+    where = f"attribute {name!r} of {where}"
+    unknown = set(raw) - {"name", "type", "values", "required", "description"}
+    if unknown:
+        raise _SchemaFormatError(f"{where} has unknown field(s) {sorted(unknown)}", f'"{name}"')
+    values = raw.get("values")
+    if values is not None and not isinstance(values, list):
+        raise _SchemaFormatError(f"{where}: 'values' must be an array or null", f'"{name}"')
+    try:
+        return AttributeSpec(
+            name,
+            type=raw.get("type", "string"),
+            values=values,
+            required=bool(raw.get("required", False)),
+            description=str(raw.get("description", "")),
+        )
+    except (TypeError, ValueError) as exc:
+        raise _SchemaFormatError(f"{where}: {exc}", f'"{name}"') from None
+
+
+def _schema_from_record(record: object) -> Schema:
+    if not isinstance(record, dict):
+        raise _SchemaFormatError(f"the schema must be a JSON object, not {_json_type(record)}")
+    kind = record.get("biaskit")
+    if kind != "schema":
+        raise _SchemaFormatError(f'expected "biaskit": "schema" in the schema file, found {kind!r}')
+    version = _expect(record, "format_version", (int,), "the schema")
+    if version > FORMAT_VERSION:
+        raise _SchemaFormatError(
+            f"the schema is in corpus format {version}, newer than this biaskit reads "
+            f"({FORMAT_VERSION}); upgrade biaskit",
+            '"format_version"',
+        )
+    known = {"biaskit", "format_version", "name", "version", "description"}
+    known |= {"common_attributes", "labels"}
+    unknown = set(record) - known
+    if unknown:
+        raise _SchemaFormatError(f"the schema has unknown field(s) {sorted(unknown)}")
+    labels_raw = _expect(record, "labels", (list,), "the schema")
+    common_raw = record.get("common_attributes", [])
+    if not isinstance(common_raw, list):
+        raise _SchemaFormatError("'common_attributes' must be an array", '"common_attributes"')
+    labels = []
+    for raw in labels_raw:
+        if not isinstance(raw, dict):
+            raise _SchemaFormatError(f"each label must be an object, not {_json_type(raw)}")
+        name = _expect(raw, "name", (str,), "a label")
+        unknown = set(raw) - {"name", "description", "color", "attributes"}
+        if unknown:
+            raise _SchemaFormatError(
+                f"label {name!r} has unknown field(s) {sorted(unknown)}", f'"{name}"'
+            )
+        attrs_raw = raw.get("attributes", [])
+        if not isinstance(attrs_raw, list):
+            raise _SchemaFormatError(f"attributes of label {name!r} must be an array", f'"{name}"')
+        try:
+            labels.append(
+                LabelSpec(
+                    name,
+                    description=str(raw.get("description", "")),
+                    color=raw.get("color", "#999999"),
+                    attributes=[_attribute_spec(a, f"label {name!r}") for a in attrs_raw],
+                )
+            )
+        except (TypeError, ValueError) as exc:
+            if isinstance(exc, _SchemaFormatError):
+                raise
+            raise _SchemaFormatError(f"label {name!r}: {exc}", f'"{name}"') from None
+    try:
+        return Schema(
+            _expect(record, "name", (str,), "the schema"),
+            _expect(record, "version", (str,), "the schema"),
+            labels,
+            common_attributes=[_attribute_spec(a, "common attributes") for a in common_raw],
+            description=str(record.get("description", "")),
+        )
+    except (TypeError, ValueError) as exc:
+        if isinstance(exc, _SchemaFormatError):
+            raise
+        raise _SchemaFormatError(f"the schema: {exc}") from None
+
+
+def loads_schema(text: str) -> Schema:
+    """Parse ``schema.json`` text.
+
+    Raises
+    ------
+    AnnotationError
+        With the problem located, if the text is not a valid schema.
+    """
+    sink: list[Problem] = []
+    schema = _parse_schema(text, SCHEMA_FILE, sink)
+    if schema is None:
+        raise AnnotationError(sink)
+    return schema
+
+
+def _parse_schema(text: str, shown: str, sink: list[Problem]) -> Schema | None:
+    try:
+        record = json.loads(text)
+    except json.JSONDecodeError as exc:
+        sink.append(
+            Problem(
+                f"invalid JSON: {exc.msg}", "json-syntax", "error", shown, exc.lineno, exc.colno
+            )
+        )
+        return None
+    try:
+        return _schema_from_record(record)
+    except _SchemaFormatError as exc:
+        line, col = _find(text, exc.needle)
+        sink.append(Problem(str(exc), "schema", "error", shown, line, col))
+        return None
+
+
+def _find(text: str, needle: str | None) -> tuple[int, int]:
+    index = text.find(needle) if needle else -1
+    if index < 0:
+        return 1, 1
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+# ---------------------------------------------------------------------------
+# Reading JSON Lines with locations.
+
+
+@attrs.frozen
+class _Line:
+    number: int
+    text: str
+    record: dict[str, Any]
+
+    def col(self, key: str) -> int:
+        """Column of ``"key"`` on the line (1 when it is not there)."""
+        index = self.text.find(f'"{key}"')
+        return index + 1 if index >= 0 else 1
+
+
+def _pairs_hook(duplicates: list[str]) -> Callable[[list[tuple[str, Any]]], dict[str, Any]]:
+    def hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in result:
+                duplicates.append(key)
+            result[key] = value
+        return result
+
+    return hook
+
+
+def _read_jsonl(path: Path, shown: str, sink: list[Problem]) -> Iterator[_Line]:
+    """Yield each JSON object line of a file; put every unreadable line's problem in ``sink``."""
+    offset = 0
+    crlf_lines = 0
+    first_crlf = 0
+    with path.open("rb") as stream:
+        for number, raw in enumerate(stream, 1):
+            line_start = offset
+            offset += len(raw)
+            if number == 1 and raw.startswith(_BOM):
+                sink.append(
+                    Problem(
+                        "file starts with a UTF-8 byte-order mark; expected plain UTF-8",
+                        "bom",
+                        "warning",
+                        shown,
+                        1,
+                        1,
+                    )
+                )
+                raw = raw[len(_BOM) :]
+                line_start += len(_BOM)
+            if raw.endswith(b"\r\n"):
+                crlf_lines += 1
+                first_crlf = first_crlf or number
+                raw = raw[:-2]
+            elif raw.endswith(b"\n"):
+                raw = raw[:-1]
+            if not raw.strip():
+                sink.append(
+                    Problem(
+                        "blank line; expected one JSON object per line",
+                        "blank-line",
+                        "warning",
+                        shown,
+                        number,
+                        1,
+                    )
+                )
+                continue
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                col = len(raw[: exc.start].decode("utf-8", "replace")) + 1
+                sink.append(
+                    Problem(
+                        f"invalid UTF-8 byte 0x{raw[exc.start]:02x} at byte offset "
+                        f"{line_start + exc.start} of the file; expected UTF-8 text",
+                        "encoding",
+                        "error",
+                        shown,
+                        number,
+                        col,
+                    )
+                )
+                continue
+            duplicates: list[str] = []
+            try:
+                record = json.loads(text, object_pairs_hook=_pairs_hook(duplicates))
+            except json.JSONDecodeError as exc:
+                sink.append(
+                    Problem(
+                        f"invalid JSON: {exc.msg}", "json-syntax", "error", shown, number, exc.colno
+                    )
+                )
+                continue
+            except RecursionError:
+                sink.append(
+                    Problem(
+                        "invalid JSON: nested too deeply", "json-syntax", "error", shown, number, 1
+                    )
+                )
+                continue
+            if not isinstance(record, dict):
+                sink.append(
+                    Problem(
+                        f"expected a JSON object, found {_json_type(record)}",
+                        "wrong-type",
+                        "error",
+                        shown,
+                        number,
+                        1,
+                    )
+                )
+                continue
+            line = _Line(number, text, record)
+            for key in dict.fromkeys(duplicates):
+                sink.append(
+                    Problem(
+                        f"field {key!r} appears more than once in the record",
+                        "duplicate-field",
+                        "error",
+                        shown,
+                        number,
+                        line.col(key),
+                    )
+                )
+            yield line
+    if crlf_lines:
+        sink.append(
+            Problem(
+                f"{crlf_lines} line(s) end in CRLF; biaskit writes LF line ends",
+                "newline-style",
+                "warning",
+                shown,
+                first_crlf,
+                1,
+            )
+        )
+
+
+def _check_fields(
+    line: _Line,
+    fields: Mapping[str, tuple[type, ...]],
+    required: Iterable[str],
+    what: str,
+    shown: str,
+    sink: list[Problem],
+) -> bool:
+    """Check required, unknown and mistyped fields; return whether the record is usable."""
+    ok = True
+    record = line.record
+    for key in required:
+        if key not in record:
+            sink.append(
+                Problem(
+                    f"{what} has no {key!r} field", "missing-field", "error", shown, line.number, 1
+                )
+            )
+            ok = False
+    for key, value in record.items():
+        kinds = fields.get(key)
+        if kinds is None:
+            sink.append(
+                Problem(
+                    f"unknown field {key!r} in {what}; expected fields: {', '.join(fields)}",
+                    "unknown-field",
+                    "error",
+                    shown,
+                    line.number,
+                    line.col(key),
+                )
+            )
+            continue
+        if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
+            expected = " or ".join(_TYPE_NAMES[k] for k in kinds)
+            sink.append(
+                Problem(
+                    f"field {key!r} of {what} must be {expected}, not {_json_type(value)}",
+                    "wrong-type",
+                    "error",
+                    shown,
+                    line.number,
+                    line.col(key),
+                )
+            )
+            ok = False
+    return ok
+
+
+def _check_header(
+    line: _Line | None, kind: str, shown: str, sink: list[Problem]
+) -> tuple[bool, dict[str, Any]]:
+    """Check a header line; return (whether ``line`` was a header, its record)."""
+    example = f'{{"biaskit": "{kind}", "format_version": {FORMAT_VERSION}'
+    example += ', "annotator": "NAME"}' if kind == "spans" else "}"
+    if line is None or "biaskit" not in line.record:
+        sink.append(
+            Problem(
+                f"expected a header record {example} on the first line",
+                "missing-header",
+                "error",
+                shown,
+                line.number if line else 1,
+                1,
+            )
+        )
+        return False, {}
+    record = line.record
+    if record.get("biaskit") != kind:
+        sink.append(
+            Problem(
+                f'expected a {kind} file ("biaskit": "{kind}"), found {record.get("biaskit")!r}',
+                "wrong-file",
+                "error",
+                shown,
+                line.number,
+                line.col("biaskit"),
+            )
+        )
+        return True, {}
+    fields = _HEADER_FIELDS[kind]
+    required = [k for k in fields if k != "annotator"]
+    if not _check_fields(line, fields, required, "the header", shown, sink):
+        return True, {}
+    version = record["format_version"]
+    if version > FORMAT_VERSION or version < 1:
+        sink.append(
+            Problem(
+                f"file is in corpus format {version}; this biaskit reads format {FORMAT_VERSION}"
+                + ("; upgrade biaskit" if version > FORMAT_VERSION else ""),
+                "format-version",
+                "error",
+                shown,
+                line.number,
+                line.col("format_version"),
+            )
+        )
+        return True, {}
+    return True, record
+
+
+def _problem(sink: list[Problem], shown: str, line: _Line, key: str | None) -> Callable[..., None]:
+    def add(message: str, code: str, severity: Severity = "error") -> None:
+        col = line.col(key) if key else 1
+        sink.append(Problem(message, code, severity, shown, line.number, col))
+
+    return add
+
+
+def _read_documents(path: Path, shown: str, sink: list[Problem]) -> Iterator[tuple[int, Document]]:
+    """Yield ``(line, document)`` for each usable document line; record problems in ``sink``."""
+    seen: dict[str, int] = {}
+    lines = _read_jsonl(path, shown, sink)
+    first = next(lines, None)
+    is_header, _ = _check_header(first, "documents", shown, sink)
+    if first is not None and not is_header:
+        lines = _chain(first, lines)
+    for line in lines:
+        if "biaskit" in line.record:
+            _problem(sink, shown, line, "biaskit")(
+                "header record found after the first line", "misplaced-header"
+            )
+            continue
+        if not _check_fields(line, _DOC_FIELDS, _DOC_REQUIRED, "a document", shown, sink):
+            continue
+        record = line.record
+        try:
+            doc = Document(
+                record["id"],
+                record["text"],
+                outlet=record.get("outlet", "unknown"),
+                title=record.get("title"),
+                url=record.get("url"),
+                date=record.get("date"),
+                language=record.get("language", "en"),
+                metadata=record.get("metadata"),
+            )
+        except (TypeError, ValueError) as exc:
+            key = _field_in_message(str(exc), record)
+            _problem(sink, shown, line, key)(f"invalid document: {exc}", "invalid-value")
+            continue
+        if doc.id in seen:
+            _problem(sink, shown, line, "id")(
+                f"duplicate document id {doc.id!r}; first defined on line {seen[doc.id]}",
+                "duplicate-id",
+            )
+            continue
+        seen[doc.id] = line.number
+        if record["sha256"] != doc.sha256:
+            _problem(sink, shown, line, "sha256")(
+                f"text hash does not match: the record says {record['sha256'][:12]}…, the text "
+                f"hashes to {doc.sha256[:12]}…; the text was edited after annotation or the "
+                "hash is stale",
+                "hash-mismatch",
+            )
+        for problem in check_text(doc.text):
+            sink.append(problem.located(shown, line.number, line.col("text")))
+        yield line.number, doc
+
+
+def _chain(first: _Line, rest: Iterator[_Line]) -> Iterator[_Line]:
+    yield first
+    yield from rest
+
+
+def _field_in_message(message: str, record: Mapping[str, Any]) -> str | None:
+    for key in record:
+        if message.startswith(f"{key} ") or f"span {key} " in message:
+            return key
+    return None
+
+
+@attrs.frozen
+class _SpanLine:
+    line: int
+    doc: str
+    span: Span
+
+
+def _read_spans(
+    path: Path,
+    shown: str,
+    documents: Mapping[str, Document],
+    schema: Schema | None,
+    sink: list[Problem],
+) -> tuple[str, list[_SpanLine]]:
+    """Read one annotator's spans file; return (annotator, spans with their lines)."""
+    lines = _read_jsonl(path, shown, sink)
+    first = next(lines, None)
+    is_header, header = _check_header(first, "spans", shown, sink)
+    if first is not None and not is_header:
+        lines = _chain(first, lines)
+    annotator = header.get("annotator")
+    if is_header and header and annotator is None:
+        assert first is not None
+        sink.append(
+            Problem(
+                f"the header names no annotator; using the file name {path.stem!r}",
+                "missing-annotator",
+                "warning",
+                shown,
+                first.number,
+                1,
+            )
+        )
+    if not isinstance(annotator, str) or not annotator.strip():
+        annotator = path.stem
+    ids: dict[str, int] = {}
+    found: list[_SpanLine] = []
+    for line in lines:
+        if "biaskit" in line.record:
+            _problem(sink, shown, line, "biaskit")(
+                "header record found after the first line", "misplaced-header"
+            )
+            continue
+        if not _check_fields(line, _SPAN_FIELDS, _SPAN_REQUIRED, "a span", shown, sink):
+            continue
+        record = line.record
+        span_id = record["id"]
+        if span_id in ids:
+            _problem(sink, shown, line, "id")(
+                f"duplicate span id {span_id!r}; first used on line {ids[span_id]}", "duplicate-id"
+            )
+        else:
+            ids[span_id] = line.number
+        try:
+            span = Span(
+                record["start"],
+                record["end"],
+                record["label"],
+                attributes=record.get("attributes"),
+                annotator=annotator,
+                note=record.get("note"),
+                id=span_id,
+                group=record.get("group"),
+            )
+        except (TypeError, ValueError) as exc:
+            message = str(exc)
+            key = "end" if "end" in message else "start" if "start" in message else None
+            if "attribute" in message:
+                key = "attributes"
+            code = "offset-range" if key in ("start", "end") else "invalid-value"
+            _problem(sink, shown, line, key)(f"invalid span: {message}", code)
+            continue
+        document = documents.get(record["doc"])
+        if document is None:
+            _problem(sink, shown, line, "doc")(
+                f"span points at document {record['doc']!r}, which is not in {DOCUMENTS_FILE}",
+                "missing-document",
+            )
+            continue
+        n = len(document.text)
+        if span.end > n:
+            _problem(sink, shown, line, "end")(
+                f"span end {span.end} is past the end of document {document.id!r} "
+                f"({n} code points)",
+                "offset-range",
+            )
+            continue
+        covered = document.text[span.start : span.end]
+        if covered != record["text"]:
+            hint = _unit_hint(document.text, span.start, span.end, record["text"])
+            _problem(sink, shown, line, "text")(
+                f"span text {_short(record['text'])} does not match the document text at "
+                f"[{span.start}, {span.end}), which is {_short(covered)}{hint}",
+                "text-mismatch",
+            )
+            continue
+        if schema is not None:
+            for problem in schema.check_span(span):
+                key = "label" if problem.code == "unknown-label" else "attributes"
+                sink.append(problem.located(shown, line.number, line.col(key)))
+        for problem in check_span_text(document.text, span):
+            sink.append(problem.located(shown, line.number, line.col("start")))
+        found.append(_SpanLine(line.number, document.id, span))
+    by_doc: dict[str, list[_SpanLine]] = {}
+    for item in found:
+        by_doc.setdefault(item.doc, []).append(item)
+    for items in by_doc.values():
+        for i, j, problem in check_overlaps([it.span for it in items]):
+            message = f"{problem.message} (other span on line {items[i].line})"
+            sink.append(attrs.evolve(problem, message=message).located(shown, items[j].line, 1))
+    return annotator, found
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
+def _unit_hint(text: str, start: int, end: int, covered: str) -> str:
+    units = [u for u in units_matching(text, start, end, covered) if u != "codepoint"]
+    if units:
+        return f"; the offsets fit {' and '.join(units)} offsets, not code points"
+    if covered and text.count(covered) >= 1:
+        return f"; the text {_short(covered)} occurs at {text.find(covered)}"
+    return ""
+
+
+# ---------------------------------------------------------------------------
+# The corpus folder.
+
+
+@attrs.frozen
+class CheckedCorpus:
+    """The outcome of reading a corpus folder: every problem, and the corpus if usable.
+
+    Attributes
+    ----------
+    problems : tuple of Problem
+        Errors and warnings, in file and line order.
+    corpus : Corpus or None
+        The corpus, when no error was found.
+    """
+
+    problems: tuple[Problem, ...]
+    corpus: Corpus | None
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        """The problems of severity ``error``."""
+        return tuple(p for p in self.problems if p.is_error)
+
+
+def _shown(display_root: str, name: str) -> str:
+    return str(Path(display_root) / name)
+
+
+def check_corpus(path: str | os.PathLike[str]) -> CheckedCorpus:
+    """Read a corpus folder, checking everything, and return problems and corpus.
+
+    Never raises for bad content: every problem found is returned with its
+    file, line and column. Use :func:`load_corpus` to get a corpus or an error.
+    """
+    root = Path(path)
+    display = os.fspath(path)
+    sink: list[Problem] = []
+    if not root.exists():
+        sink.append(Problem(f"no such corpus folder: {display}", "not-found", path=display))
+        return CheckedCorpus(tuple(sink), None)
+    if not root.is_dir():
+        sink.append(
+            Problem(
+                f"expected a corpus folder holding {SCHEMA_FILE} and {DOCUMENTS_FILE}, "
+                "found a file",
+                "not-a-corpus",
+                path=display,
+            )
+        )
+        return CheckedCorpus(tuple(sink), None)
+
+    schema: Schema | None = None
+    schema_path = root / SCHEMA_FILE
+    shown_schema = _shown(display, SCHEMA_FILE)
+    text = _read_text(schema_path, shown_schema, sink)
+    if text is not None:
+        schema = _parse_schema(text, shown_schema, sink)
+
+    documents: dict[str, Document] = {}
+    docs_path = root / DOCUMENTS_FILE
+    shown_docs = _shown(display, DOCUMENTS_FILE)
+    if _is_readable_file(docs_path, shown_docs, sink):
+        for _, doc in _read_documents(docs_path, shown_docs, sink):
+            documents[doc.id] = doc
+
+    sets: list[AnnotationSet] = []
+    spans_dir = root / SPANS_DIR
+    annotators: dict[str, str] = {}
+    if spans_dir.exists():
+        if not spans_dir.is_dir():
+            sink.append(
+                Problem(
+                    f"expected {SPANS_DIR}/ to be a folder of spans files, found a file",
+                    "not-a-corpus",
+                    path=_shown(display, SPANS_DIR),
+                )
+            )
+        else:
+            for spans_path in sorted(spans_dir.glob("*.jsonl")):
+                shown_spans = _shown(display, f"{SPANS_DIR}/{spans_path.name}")
+                if not _is_readable_file(spans_path, shown_spans, sink):
+                    continue
+                annotator, found = _read_spans(spans_path, shown_spans, documents, schema, sink)
+                if annotator in annotators:
+                    sink.append(
+                        Problem(
+                            f"annotator {annotator!r} already has spans file "
+                            f"{annotators[annotator]}; expected one file per annotator",
+                            "duplicate-annotator",
+                            path=shown_spans,
+                            line=1,
+                            col=1,
+                        )
+                    )
+                    continue
+                annotators[annotator] = shown_spans
+                by_doc: dict[str, list[Span]] = {}
+                for item in found:
+                    by_doc.setdefault(item.doc, []).append(item.span)
+                for doc_id, spans in by_doc.items():
+                    sets.append(AnnotationSet(documents[doc_id], annotator, spans))
+
+    corpus = None
+    if schema is not None and not any(p.is_error for p in sink):
+        corpus = Corpus(list(documents.values()), schema, sets)
+    return CheckedCorpus(tuple(sink), corpus)
+
+
+def _is_readable_file(path: Path, shown: str, sink: list[Problem]) -> bool:
+    if not path.exists():
+        sink.append(
+            Problem(
+                f"missing file: expected {path.name} in the corpus folder",
+                "missing-file",
+                path=shown,
+            )
+        )
+        return False
+    if not path.is_file():
+        sink.append(
+            Problem(f"expected {path.name} to be a file, found a folder", "not-a-file", path=shown)
+        )
+        return False
+    return True
+
+
+def _read_text(path: Path, shown: str, sink: list[Problem]) -> str | None:
+    if not _is_readable_file(path, shown, sink):
+        return None
+    data = path.read_bytes()
+    if data.startswith(_BOM):
+        sink.append(
+            Problem("file starts with a UTF-8 byte-order mark", "bom", "warning", shown, 1, 1)
+        )
+        data = data[len(_BOM) :]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        sink.append(
+            Problem(
+                f"invalid UTF-8 byte 0x{data[exc.start]:02x} at byte offset {exc.start}; "
+                "expected UTF-8 text",
+                "encoding",
+                "error",
+                shown,
+                line,
+                1,
+            )
+        )
+        return None
+
+
+def load_corpus(path: str | os.PathLike[str]) -> Corpus:
+    """Load a corpus folder.
+
+    Raises
+    ------
+    AnnotationError
+        Holding every problem found, if any error was found (warnings alone
+        do not stop loading; :func:`biaskit.validate` reports them).
+    """
+    checked = check_corpus(path)
+    if checked.corpus is None:
+        errors = checked.errors
+        raise AnnotationError(
+            checked.problems,
+            summary=f"{os.fspath(path)}: {len(errors)} error(s); the corpus cannot be loaded",
+        )
+    return checked.corpus
+
+
+def iter_documents(path: str | os.PathLike[str]) -> Iterator[Document]:
+    """Stream the documents of a corpus folder (or of a ``documents.jsonl`` file).
+
+    Memory stays constant whatever the corpus size.
+
+    Raises
+    ------
+    AnnotationError
+        At the first line with an error.
+    """
+    file = Path(path)
+    if file.is_dir():
+        file = file / DOCUMENTS_FILE
+    shown = os.fspath(file)
+    sink: list[Problem] = []
+    if not _is_readable_file(file, shown, sink):
+        raise AnnotationError(sink)
+    for _, doc in _read_documents(file, shown, sink):
+        if any(p.is_error for p in sink):
+            break
+        yield doc
+    errors = [p for p in sink if p.is_error]
+    if errors:
+        raise AnnotationError(errors)
+
+
+# ---------------------------------------------------------------------------
+# Writing.
+
+_SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+_WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {
+    f"{p}{i}" for p in ("com", "lpt") for i in range(1, 10)
+}
+
+
+def _file_stem(annotator: str) -> str:
+    """Return a file name stem for an annotator that cannot escape the folder."""
+    if _SAFE_NAME.fullmatch(annotator) and annotator.split(".")[0].lower() not in _WINDOWS_RESERVED:
+        return annotator
+    encoded = "".join(
+        c
+        if c.isascii() and (c.isalnum() or c in "-_")
+        else "".join(f"%{b:02X}" for b in c.encode())
+        for c in annotator
+    )
+    return "%" + encoded[:150]
+
+
+def _span_ids(sets: Iterable[AnnotationSet]) -> Iterator[tuple[AnnotationSet, Span, str]]:
+    """Pair each span with its id, making ``<doc>-<n>`` ids for spans that have none."""
+    sets = list(sets)
+    taken = {span.id for aset in sets for span in aset.spans if span.id is not None}
+    for aset in sets:
+        counter = 0
+        for span in aset.spans:
+            span_id = span.id
+            while span_id is None or (span.id is None and span_id in taken):
+                counter += 1
+                span_id = f"{aset.document.id}-{counter}"
+            taken.add(span_id)
+            yield aset, span, span_id
+
+
+def save_corpus(corpus: Corpus, path: str | os.PathLike[str], *, overwrite: bool = False) -> None:
+    """Write a corpus folder: ``schema.json``, ``documents.jsonl`` and ``spans/*.jsonl``.
+
+    Each file is written atomically (temporary file, fsync, rename) and
+    deterministically: documents in corpus order; spans by document, then
+    start, end, label and id. Spans without an id get ``<document id>-<n>``,
+    skipping ids already used in the annotator's file.
+
+    Parameters
+    ----------
+    corpus : Corpus
+        What to write.
+    path : path-like
+        The corpus folder; created if missing.
+    overwrite : bool
+        Replace existing corpus files. Without it, nothing is written if any
+        of the files exists.
+
+    Raises
+    ------
+    OutputExistsError
+        If a file exists and ``overwrite`` is false, or if the folder holds a
+        spans file of an annotator this corpus does not have (it would no
+        longer match the folder; remove it or write elsewhere).
+    """
+    root = Path(path)
+    order = {doc.id: i for i, doc in enumerate(corpus.documents)}
+    by_annotator: dict[str, list[AnnotationSet]] = {}
+    for aset in corpus.annotations:
+        by_annotator.setdefault(aset.annotator, []).append(aset)
+    stems: dict[str, str] = {}
+    for annotator in sorted(by_annotator):
+        stem = _file_stem(annotator)
+        if stem in stems.values():
+            raise BiaskitError(
+                f"annotators {annotator!r} and another map to one file name {stem!r}"
+            )
+        stems[annotator] = stem
+    targets = [root / SCHEMA_FILE, root / DOCUMENTS_FILE]
+    targets += [root / SPANS_DIR / f"{stem}.jsonl" for stem in stems.values()]
+    if not overwrite:
+        existing = [t for t in targets if t.exists()]
+        if existing:
+            raise OutputExistsError(
+                f"{existing[0]} exists; pass overwrite=True (--overwrite) to replace it"
+            )
+    spans_dir = root / SPANS_DIR
+    if spans_dir.is_dir():
+        stale = sorted(p for p in spans_dir.glob("*.jsonl") if p not in targets)
+        if stale:
+            raise OutputExistsError(
+                f"{stale[0]} holds spans of an annotator this corpus does not have; "
+                "remove it or save to another folder"
+            )
+    spans_dir.mkdir(parents=True, exist_ok=True)
+
+    with atomic_write_text(root / SCHEMA_FILE) as out:
+        out.write(dumps_schema(corpus.schema))
+    with atomic_write_text(root / DOCUMENTS_FILE) as out:
+        out.write(_dumps({"biaskit": "documents", "format_version": FORMAT_VERSION}) + "\n")
+        for doc in corpus.documents:
+            out.write(_dumps(_document_record(doc)) + "\n")
+    for annotator, stem in stems.items():
+        sets = sorted(by_annotator[annotator], key=lambda a: order[a.document.id])
+        with atomic_write_text(spans_dir / f"{stem}.jsonl") as out:
+            header = {"biaskit": "spans", "format_version": FORMAT_VERSION, "annotator": annotator}
+            out.write(_dumps(header) + "\n")
+            for aset, span, span_id in _span_ids(sets):
+                out.write(_dumps(_span_record(span, span_id, aset.document)) + "\n")
