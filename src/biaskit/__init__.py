@@ -9,8 +9,19 @@ from importlib.metadata import PackageNotFoundError, version
 
 from biaskit.corpus import Corpus
 from biaskit.errors import AnnotationError, BiaskitError, Problem
+from biaskit.io.native import (
+    CheckedCorpus,
+    OutputExistsError,
+    check_corpus,
+    iter_documents,
+    load_corpus,
+    save_corpus,
+)
 from biaskit.model import AnnotationSet, Document, FrozenMap, Span, text_sha256
 from biaskit.schema import AttributeSpec, LabelSpec, Schema
+from biaskit.stats import CorpusStatistics, corpus_statistics, render_statistics
+from biaskit.tokens import tokenize
+from biaskit.validate import validate
 
 try:
     __version__ = version("biaskit")
@@ -22,13 +33,24 @@ __all__ = [
     "AnnotationSet",
     "AttributeSpec",
     "BiaskitError",
+    "CheckedCorpus",
     "Corpus",
+    "CorpusStatistics",
     "Document",
     "FrozenMap",
     "LabelSpec",
+    "OutputExistsError",
     "Problem",
     "Schema",
     "Span",
     "__version__",
+    "check_corpus",
+    "corpus_statistics",
+    "iter_documents",
+    "load_corpus",
+    "render_statistics",
+    "save_corpus",
     "text_sha256",
+    "tokenize",
+    "validate",
 ]

@@ -62,10 +62,11 @@ def check_text(text: str) -> list[Problem]:
             )
         )
     elif styles and styles[0] != "LF":
+        width = "two code points" if styles[0] == "CRLF" else "one code point"
         problems.append(
             Problem(
-                f"text uses {styles[0]} newlines; each counts as {len(styles[0])} code point(s) "
-                "here, but some tools count them differently",
+                f"text uses {styles[0]} newlines; each counts as {width} here, "
+                "but some tools count them differently",
                 "newline-style",
                 "warning",
             )

@@ -753,6 +753,10 @@ def _read_spans(
                 "offset-range",
             )
             continue
+        if schema is not None:
+            for problem in schema.check_span(span):
+                key = "label" if problem.code == "unknown-label" else "attributes"
+                sink.append(problem.located(shown, line.number, line.col(key)))
         covered = document.text[span.start : span.end]
         if covered != record["text"]:
             hint = _unit_hint(document.text, span.start, span.end, record["text"])
@@ -762,10 +766,6 @@ def _read_spans(
                 "text-mismatch",
             )
             continue
-        if schema is not None:
-            for problem in schema.check_span(span):
-                key = "label" if problem.code == "unknown-label" else "attributes"
-                sink.append(problem.located(shown, line.number, line.col(key)))
         for problem in check_span_text(document.text, span):
             sink.append(problem.located(shown, line.number, line.col("start")))
         found.append(_SpanLine(line.number, document.id, span))
@@ -827,12 +827,30 @@ def check_corpus(path: str | os.PathLike[str]) -> CheckedCorpus:
     Never raises for bad content: every problem found is returned with its
     file, line and column. Use :func:`load_corpus` to get a corpus or an error.
     """
-    root = Path(path)
     display = os.fspath(path)
     sink: list[Problem] = []
+    try:
+        corpus = _check_corpus(Path(path), display, sink)
+    except OSError as exc:
+        where = exc.filename if exc.filename is not None else display
+        reason = exc.strerror or str(exc)
+        sink.append(Problem(f"cannot read {where}: {reason}", "unreadable", path=str(where)))
+        corpus = None
+    return CheckedCorpus(_in_reading_order(sink), corpus)
+
+
+def _in_reading_order(problems: list[Problem]) -> tuple[Problem, ...]:
+    """Sort problems by line and column within each file, files in the order read."""
+    files: dict[str | None, int] = {}
+    for p in problems:
+        files.setdefault(p.path, len(files))
+    return tuple(sorted(problems, key=lambda p: (files[p.path], p.line or 0, p.col or 0)))
+
+
+def _check_corpus(root: Path, display: str, sink: list[Problem]) -> Corpus | None:
     if not root.exists():
         sink.append(Problem(f"no such corpus folder: {display}", "not-found", path=display))
-        return CheckedCorpus(tuple(sink), None)
+        return None
     if not root.is_dir():
         sink.append(
             Problem(
@@ -842,7 +860,7 @@ def check_corpus(path: str | os.PathLike[str]) -> CheckedCorpus:
                 path=display,
             )
         )
-        return CheckedCorpus(tuple(sink), None)
+        return None
 
     schema: Schema | None = None
     schema_path = root / SCHEMA_FILE
@@ -895,10 +913,9 @@ def check_corpus(path: str | os.PathLike[str]) -> CheckedCorpus:
                 for doc_id, spans in by_doc.items():
                     sets.append(AnnotationSet(documents[doc_id], annotator, spans))
 
-    corpus = None
-    if schema is not None and not any(p.is_error for p in sink):
-        corpus = Corpus(list(documents.values()), schema, sets)
-    return CheckedCorpus(tuple(sink), corpus)
+    if schema is None or any(p.is_error for p in sink):
+        return None
+    return Corpus(list(documents.values()), schema, sets)
 
 
 def _is_readable_file(path: Path, shown: str, sink: list[Problem]) -> bool:
