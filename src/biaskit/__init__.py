@@ -7,6 +7,7 @@ classifier trained on hand-annotated spans.
 
 from importlib.metadata import PackageNotFoundError, version
 
+from biaskit.clean import BOILERPLATE_KINDS, find_boilerplate, mark_boilerplate
 from biaskit.corpus import Corpus
 from biaskit.errors import AnnotationError, BiaskitError, Problem
 from biaskit.io.native import (
@@ -29,6 +30,7 @@ except PackageNotFoundError:  # pragma: no cover - only when run from an uninsta
     __version__ = "0+unknown"
 
 __all__ = [
+    "BOILERPLATE_KINDS",
     "AnnotationError",
     "AnnotationSet",
     "AttributeSpec",
@@ -46,8 +48,10 @@ __all__ = [
     "__version__",
     "check_corpus",
     "corpus_statistics",
+    "find_boilerplate",
     "iter_documents",
     "load_corpus",
+    "mark_boilerplate",
     "render_statistics",
     "save_corpus",
     "text_sha256",

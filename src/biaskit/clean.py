@@ -5,8 +5,9 @@ Scraped news carries text that is not the article: icon lists, share prompts,
 scraper repeated. Annotations point into the text by code-point offsets, so the
 text is never cleaned; :func:`find_boilerplate` instead returns one span per
 boilerplate line, labelled ``BOILERPLATE`` with the attributes ``kind`` (one of
-:data:`BOILERPLATE_KINDS`), ``rule`` (the name of the rule that fired) and
-``origin`` (``"biaskit.clean"``).
+:data:`BOILERPLATE_KINDS`) and ``origin`` (``"biaskit.clean.<rule>"``, naming the
+rule that fired). Spans are trimmed of surrounding whitespace and of ``.,:;`` at
+their edges, as the validator expects of every span.
 
 How lines are judged
 --------------------
@@ -81,6 +82,7 @@ __all__ = ["BOILERPLATE_KINDS", "find_boilerplate", "mark_boilerplate"]
 
 _LABEL = "BOILERPLATE"
 _ORIGIN = "biaskit.clean"
+_EDGE = ".,:;"
 
 BOILERPLATE_KINDS: frozenset[str] = frozenset(
     {
@@ -253,8 +255,13 @@ def _lines(text: str) -> Iterator[tuple[int, int]]:
         offset += len(line)
 
 
-def _span(start: int, end: int, kind: str, rule: str) -> Span:
-    return Span(start, end, _LABEL, attributes={"kind": kind, "rule": rule, "origin": _ORIGIN})
+def _span(text: str, start: int, end: int, kind: str, rule: str) -> Span:
+    # Edge punctuation ("0 Comments:") is trimmed like whitespace.
+    while end - start > 1 and (text[end - 1] in _EDGE or text[end - 1].isspace()):
+        end -= 1
+    while end - start > 1 and (text[start] in _EDGE or text[start].isspace()):
+        start += 1
+    return Span(start, end, _LABEL, attributes={"kind": kind, "origin": f"{_ORIGIN}.{rule}"})
 
 
 def _headline_key(line: str) -> str:
@@ -275,14 +282,14 @@ def find_boilerplate(text: str) -> list[Span]:
     -------
     list of Span
         One span per boilerplate line, sorted by offset, trimmed to non-space
-        characters, with attributes ``kind`` (in :data:`BOILERPLATE_KINDS`),
-        ``rule`` and ``origin`` (``"biaskit.clean"``).
+        characters and ``.,:;``, with attributes ``kind`` (in
+        :data:`BOILERPLATE_KINDS`) and ``origin`` (``"biaskit.clean.<rule>"``).
 
     Examples
     --------
     >>> text = "Big news\n\nBig news\nThe story, in prose.\n  0 Comments:\n"
     >>> [(s.start, s.end, s.attributes["kind"]) for s in find_boilerplate(text)]
-    [(10, 18, 'duplicate_headline'), (42, 53, 'comments')]
+    [(10, 18, 'duplicate_headline'), (42, 52, 'comments')]
     >>> find_boilerplate("You can read more: the $5,000 in aid arrived.")
     []
     """
@@ -293,14 +300,14 @@ def find_boilerplate(text: str) -> list[Span]:
         line = text[start:end]
         rule = next((r for r in _RULES if r.matches(line)), None)
         if rule is not None:
-            spans.append(_span(start, end, rule.kind, rule.name))
+            spans.append(_span(text, start, end, rule.kind, rule.name))
             continue
         content_lines += 1
         if content_lines > _HEADLINE_WINDOW or len(line) > _HEADLINE_MAX_CHARS:
             continue
         key = _headline_key(line)
         if key in seen:
-            spans.append(_span(start, end, "duplicate_headline", "duplicate_headline"))
+            spans.append(_span(text, start, end, "duplicate_headline", "duplicate_headline"))
         seen.add(key)
     return spans
 
