@@ -9,7 +9,8 @@ about outlet, date and title, marks the scraped boilerplate with
 ``biaskit.mark_boilerplate`` (never deleting text), and writes the corpus
 folder with the framing schema. After that, annotations/ is the source of
 truth: annotators edit its spans files, and this script refuses to overwrite
-them unless given --overwrite.
+them unless given --overwrite. The variant registry annotations/variants.json is
+hand-maintained data beside the corpus files; this script does not write it.
 """
 
 from __future__ import annotations
@@ -91,8 +92,15 @@ SEEDS: dict[str, dict[str, object]] = {
     },
 }
 
+CODEBOOK_VERSION = "1.0"
+"""The version of docs/codebook.md that the schema implements."""
+
 _COMMON = [
-    AttributeSpec("target", description="Who or what the device is aimed at."),
+    AttributeSpec(
+        "target",
+        description="Who or what the device is aimed at: the person, group, state or event "
+        "it evaluates (for example 'Soleimani', 'US', 'PMF').",
+    ),
     AttributeSpec(
         "polarity",
         values=("negative", "positive", "neutral"),
@@ -101,84 +109,129 @@ _COMMON = [
     AttributeSpec(
         "voice",
         values=("author", "quoted"),
-        description="The writer's own wording, or inside a quotation.",
+        description="'author' for the writer's own wording, indirect speech included; "
+        "'quoted' inside quotation marks (or a displayed quotation) of someone else.",
     ),
-    AttributeSpec("speaker", description="Who is quoted, when voice is quoted."),
-    AttributeSpec("neutral_alternative", description="A wording that would not carry the device."),
+    AttributeSpec(
+        "speaker",
+        description="Who is quoted, when voice is 'quoted' (as named in the text).",
+    ),
+    AttributeSpec(
+        "neutral_alternative",
+        description="A wording that would not carry the device (the registry anchor where "
+        "there is one).",
+    ),
     AttributeSpec(
         "origin",
         description="What made the span: absent for hand annotation, else the rule or "
-        "model (for example 'biaskit.clean').",
+        "model (for example 'biaskit.clean' or 'biaskit.variants').",
     ),
 ]
 
+_CONCEPT = AttributeSpec(
+    "concept", description="The concept id in the variant registry (annotations/variants.json)."
+)
+_VARIANT = AttributeSpec(
+    "variant", description="The variant id within the concept in the variant registry."
+)
+
 
 def framing_schema() -> Schema:
-    """Return the draft framing schema (codebook 0.1; the codebook issue revises it)."""
+    """Return the framing schema of codebook 1.0 (docs/codebook.md)."""
     return Schema(
         "biaskit-framing",
-        "0.1",
+        CODEBOOK_VERSION,
         [
             LabelSpec(
                 "EVENT_TERM",
                 description="A loaded name for an event or action, chosen among competing "
-                "names for the same happening (euphemism, dysphemism, agency-hiding).",
+                "names for the same happening (including euphemism, dysphemism and "
+                "agency-hiding); it must be replaced, not deleted, to neutralise the text.",
                 color="#d95f02",
                 attributes=[
-                    AttributeSpec("concept", description="Variant-registry concept."),
-                    AttributeSpec("variant", description="Variant-registry variant."),
+                    _CONCEPT,
+                    _VARIANT,
                     AttributeSpec(
-                        "register", values=("loaded", "euphemism", "dysphemism", "neutral")
+                        "register",
+                        values=("loaded", "euphemism", "dysphemism"),
+                        description="How the name departs from the neutral one.",
                     ),
-                    AttributeSpec("agency", values=("explicit", "implied", "deleted")),
+                    AttributeSpec(
+                        "agency",
+                        values=("explicit", "implied", "deleted"),
+                        description="Whether the clause names who did it.",
+                    ),
                 ],
             ),
             LabelSpec(
                 "ACTOR_LABEL",
                 description="A designation placing a person or group in an evaluated "
-                "category, affiliation or legitimacy status.",
+                "category, an affiliation (including pre-modifiers such as 'pro-Iranian') "
+                "or a legitimacy status; it must be replaced, not deleted, to neutralise.",
                 color="#7570b3",
                 attributes=[
-                    AttributeSpec("concept", description="Variant-registry concept."),
-                    AttributeSpec("variant", description="Variant-registry variant."),
+                    _CONCEPT,
+                    _VARIANT,
                     AttributeSpec(
                         "label_kind",
-                        values=("category", "affiliation", "official_name", "honorific"),
+                        values=("category", "affiliation", "honorific", "alternative_name"),
+                        description="What kind of designation it is.",
                     ),
                     AttributeSpec(
-                        "legitimacy", values=("legitimising", "delegitimising", "neutral")
+                        "legitimacy",
+                        values=("legitimising", "delegitimising", "neutral"),
+                        description="Whether it grants or denies the target legitimacy.",
                     ),
                 ],
             ),
             LabelSpec(
                 "EPITHET",
                 description="A removable evaluative modifier: praise, pejorative, "
-                "intensifier, superlative.",
+                "intensifier or superlative; deleting it leaves the referent intact.",
                 color="#e7298a",
                 attributes=[
                     AttributeSpec(
-                        "kind", values=("praise", "pejorative", "intensifier", "superlative")
+                        "kind",
+                        values=("praise", "pejorative", "intensifier", "superlative"),
+                        description="What the modifier does.",
                     )
                 ],
             ),
             LabelSpec(
                 "SCARE_QUOTE",
-                description="Quotation marks, or so-called / self-styled, that use a term "
-                "while distancing from it; the span includes the marks.",
+                description="Quotation marks (or 'so-called', 'self-styled') that use a term "
+                "while distancing from it, decided by the codebook's ordered test; the span "
+                "runs from the opening mark through the closing mark.",
                 color="#66a61e",
                 attributes=[
-                    AttributeSpec("marker", values=("quotes", "so-called", "self-styled")),
-                    AttributeSpec("voice_origin", values=("internal", "external")),
-                    AttributeSpec("attitude", values=("distancing", "ironic", "gloss")),
+                    AttributeSpec(
+                        "marker",
+                        values=("quotes", "so-called", "self-styled"),
+                        description="What signals the distance.",
+                    ),
+                    AttributeSpec(
+                        "voice_origin",
+                        values=("internal", "external"),
+                        description="'external' when the quoted term echoes a party's "
+                        "slogan or label, else 'internal' (the writer's own coinage).",
+                    ),
+                    AttributeSpec(
+                        "attitude",
+                        values=("distancing", "ironic", "gloss"),
+                        description="What the marks do to the term.",
+                    ),
                 ],
             ),
             LabelSpec(
                 "ATTRIBUTION",
-                description="The reporting cue tying content to a source (neutral 'said' "
-                "too); source and stance as attributes.",
+                description="The reporting cue tying content to a source, neutral 'said' "
+                "included so that stance is countable; the cue only, with source and stance "
+                "as attributes.",
                 color="#1b9e77",
                 attributes=[
-                    AttributeSpec("source", description="Who the content is attributed to."),
+                    AttributeSpec(
+                        "source", description="Who the content is attributed to, as named."
+                    ),
                     AttributeSpec(
                         "source_type",
                         values=(
@@ -189,24 +242,37 @@ def framing_schema() -> Schema:
                             "media",
                             "document",
                         ),
+                        description="What kind of source it is.",
                     ),
                     AttributeSpec(
                         "verb_stance",
                         values=("neutral", "distancing", "endorsing", "emotive"),
+                        description="What the cue says about the content or the speaker.",
                     ),
-                    AttributeSpec("quote_type", values=("direct", "partial", "indirect", "none")),
+                    AttributeSpec(
+                        "quote_type",
+                        values=("direct", "partial", "indirect"),
+                        description="How the content is rendered.",
+                    ),
                 ],
             ),
             LabelSpec(
                 "EPISTEMIC",
-                description="An unsourced hedge or booster changing commitment to a claim.",
+                description="An unsourced hedge or booster that lowers or raises the "
+                "writer's commitment to a claim (presumably, apparently, allegedly, clearly).",
                 color="#e6ab02",
-                attributes=[AttributeSpec("direction", values=("down", "up"))],
+                attributes=[
+                    AttributeSpec(
+                        "direction",
+                        values=("down", "up"),
+                        description="'down' for a hedge, 'up' for a booster.",
+                    )
+                ],
             ),
             LabelSpec(
                 "INFORMATIONAL",
                 description="A clause whose content slants the account even in neutral "
-                "words (BASIL's informational bias).",
+                "words (BASIL's informational bias): it survives a neutral rewrite.",
                 color="#a6761d",
             ),
             LabelSpec(
@@ -215,11 +281,19 @@ def framing_schema() -> Schema:
                 "prompts, related links, donation bars, repost footers. Nothing is "
                 "annotated inside it.",
                 color="#999999",
-                attributes=[AttributeSpec("kind", values=tuple(BOILERPLATE_KINDS))],
+                attributes=[
+                    AttributeSpec(
+                        "kind",
+                        # Sorted: BOILERPLATE_KINDS is a set, whose order varies by run.
+                        values=tuple(sorted(BOILERPLATE_KINDS)),
+                        description="What kind of furniture it is.",
+                    )
+                ],
             ),
         ],
         common_attributes=_COMMON,
-        description="Framing devices in news text (draft; see docs/codebook.md when written).",
+        description="Framing devices in news text: the labels of the biaskit framing "
+        "codebook (docs/codebook.md), whose version this schema implements.",
     )
 
 
