@@ -44,7 +44,7 @@ def test_boilerplate_spans_are_what_the_library_marks(corpus: biaskit.Corpus) ->
         assert [(s.start, s.end, dict(s.attributes)) for s in shipped] == [
             (s.start, s.end, dict(s.attributes)) for s in fresh
         ]
-    assert sum(1 for _ in corpus.spans(label="BOILERPLATE")) == 27
+    assert sum(1 for _ in corpus.spans(annotator="biaskit-clean", label="BOILERPLATE")) == 27
 
 
 def test_boilerplate_never_covers_article_prose(corpus: biaskit.Corpus) -> None:
