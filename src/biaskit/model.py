@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, TypeVar, Union
 
@@ -262,14 +263,17 @@ class Document:
         return self.text[span.start : span.end]
 
 
+# Exactly the documented shapes: ``fromisoformat`` alone accepts more on newer
+# Pythons (week dates, "Z", hour-only times), so a file would be valid on one
+# Python and invalid on another.
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2})?)?")
+
+
 def _is_iso_date(value: str) -> bool:
+    if not _ISO_DATE.fullmatch(value):
+        return False
     try:
-        if len(value) == 10:
-            dt.date.fromisoformat(value)
-        else:
-            if "T" not in value:
-                return False
-            dt.datetime.fromisoformat(value)
+        dt.datetime.fromisoformat(value)
     except ValueError:
         return False
     return True
@@ -355,6 +359,11 @@ class Span:
 
 
 def _span_tuple(spans: Iterable[Span]) -> tuple[Span, ...]:
+    spans = tuple(spans)
+    # Checked here, not in the validator: sorting runs first and needs Spans.
+    for span in spans:
+        if not isinstance(span, Span):
+            raise TypeError(f"spans must be Span objects, not {type(span).__name__}")
     return tuple(sorted(spans, key=Span.sort_key))
 
 
@@ -392,8 +401,6 @@ class AnnotationSet:
     ) -> None:
         n = len(self.document.text)
         for span in value:
-            if not isinstance(span, Span):
-                raise TypeError(f"spans must be Span objects, not {type(span).__name__}")
             if span.end > n:
                 raise ValueError(
                     f"span [{span.start}, {span.end}) {span.label} ends past the end of "
@@ -402,7 +409,7 @@ class AnnotationSet:
             if span.annotator is not None and span.annotator != self.annotator:
                 raise ValueError(
                     f"span [{span.start}, {span.end}) {span.label} is by {span.annotator!r}, "
-                    f"but the set is {self.annotator!r}'s"
+                    f"but the set is by {self.annotator!r}"
                 )
 
     @property

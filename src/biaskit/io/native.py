@@ -35,7 +35,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Container, Generator, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Final
 
@@ -229,6 +229,13 @@ def _expect(mapping: Mapping[str, Any], key: str, kinds: tuple[type, ...], where
     return value
 
 
+def _optional(
+    mapping: Mapping[str, Any], key: str, kinds: tuple[type, ...], default: Any, where: str
+) -> Any:
+    """Return an optional field's value (``default`` when absent), checking its type."""
+    return _expect(mapping, key, kinds, where) if key in mapping else default
+
+
 def _attribute_spec(raw: object, where: str) -> AttributeSpec:
     if not isinstance(raw, dict):
         raise _SchemaFormatError(f"{where} must be an object, not {_json_type(raw)}")
@@ -240,13 +247,15 @@ def _attribute_spec(raw: object, where: str) -> AttributeSpec:
     values = raw.get("values")
     if values is not None and not isinstance(values, list):
         raise _SchemaFormatError(f"{where}: 'values' must be an array or null", f'"{name}"')
+    required = _optional(raw, "required", (bool,), False, where)
+    description = _optional(raw, "description", (str,), "", where)
     try:
         return AttributeSpec(
             name,
             type=raw.get("type", "string"),
             values=values,
-            required=bool(raw.get("required", False)),
-            description=str(raw.get("description", "")),
+            required=required,
+            description=description,
         )
     except (TypeError, ValueError) as exc:
         raise _SchemaFormatError(f"{where}: {exc}", f'"{name}"') from None
@@ -291,7 +300,7 @@ def _schema_from_record(record: object) -> Schema:
             labels.append(
                 LabelSpec(
                     name,
-                    description=str(raw.get("description", "")),
+                    description=_optional(raw, "description", (str,), "", f"label {name!r}"),
                     color=raw.get("color", "#999999"),
                     attributes=[_attribute_spec(a, f"label {name!r}") for a in attrs_raw],
                 )
@@ -306,7 +315,7 @@ def _schema_from_record(record: object) -> Schema:
             _expect(record, "version", (str,), "the schema"),
             labels,
             common_attributes=[_attribute_spec(a, "common attributes") for a in common_raw],
-            description=str(record.get("description", "")),
+            description=_optional(record, "description", (str,), "", "the schema"),
         )
     except (TypeError, ValueError) as exc:
         if isinstance(exc, _SchemaFormatError):
@@ -364,10 +373,17 @@ class _Line:
     number: int
     text: str
     record: dict[str, Any]
+    duplicates: tuple[str, ...] = ()
+    """Keys given more than once (the record holds the last value of each)."""
 
-    def col(self, key: str) -> int:
-        """Column of ``"key"`` on the line (1 when it is not there)."""
+    def col(self, key: str, *, repeat: bool = False) -> int:
+        """Column of ``"key"`` on the line (1 when it is not there).
+
+        With ``repeat``, the column of its second occurrence (a key given twice).
+        """
         index = self.text.find(f'"{key}"')
+        if repeat and index >= 0:
+            index = self.text.find(f'"{key}"', index + 1)
         return index + 1 if index >= 0 else 1
 
 
@@ -383,7 +399,7 @@ def _pairs_hook(duplicates: list[str]) -> Callable[[list[tuple[str, Any]]], dict
     return hook
 
 
-def _read_jsonl(path: Path, shown: str, sink: list[Problem]) -> Iterator[_Line]:
+def _read_jsonl(path: Path, shown: str, sink: list[Problem]) -> Generator[_Line, None, None]:
     """Yield each JSON object line of a file; put every unreadable line's problem in ``sink``."""
     offset = 0
     crlf_lines = 0
@@ -468,19 +484,7 @@ def _read_jsonl(path: Path, shown: str, sink: list[Problem]) -> Iterator[_Line]:
                     )
                 )
                 continue
-            line = _Line(number, text, record)
-            for key in dict.fromkeys(duplicates):
-                sink.append(
-                    Problem(
-                        f"field {key!r} appears more than once in the record",
-                        "duplicate-field",
-                        "error",
-                        shown,
-                        number,
-                        line.col(key),
-                    )
-                )
-            yield line
+            yield _Line(number, text, record, tuple(dict.fromkeys(duplicates)))
     if crlf_lines:
         sink.append(
             Problem(
@@ -502,9 +506,24 @@ def _check_fields(
     shown: str,
     sink: list[Problem],
 ) -> bool:
-    """Check required, unknown and mistyped fields; return whether the record is usable."""
-    ok = True
+    """Check repeated, required, unknown and mistyped fields; return whether the record is usable.
+
+    A record with a repeated key is not usable: JSON parsers disagree on which
+    value wins, so the record means nothing certain.
+    """
+    ok = not line.duplicates
     record = line.record
+    for key in line.duplicates:
+        sink.append(
+            Problem(
+                f"field {key!r} appears more than once in the record",
+                "duplicate-field",
+                "error",
+                shown,
+                line.number,
+                line.col(key, repeat=True),
+            )
+        )
     for key in required:
         if key not in record:
             sink.append(
@@ -543,24 +562,13 @@ def _check_fields(
     return ok
 
 
-def _check_header(
-    line: _Line | None, kind: str, shown: str, sink: list[Problem]
-) -> tuple[bool, dict[str, Any]]:
-    """Check a header line; return (whether ``line`` was a header, its record)."""
-    example = f'{{"biaskit": "{kind}", "format_version": {FORMAT_VERSION}'
-    example += ', "annotator": "NAME"}' if kind == "spans" else "}"
-    if line is None or "biaskit" not in line.record:
-        sink.append(
-            Problem(
-                f"expected a header record {example} on the first line",
-                "missing-header",
-                "error",
-                shown,
-                line.number if line else 1,
-                1,
-            )
-        )
-        return False, {}
+def _check_header(line: _Line, kind: str, shown: str, sink: list[Problem]) -> bool:
+    """Check a header line of a ``kind`` file; return whether the rest of the file can be read.
+
+    A header of another kind of file, or of a format version this biaskit does
+    not read, makes every later line meaningless: reading stops there rather
+    than reporting each of them.
+    """
     record = line.record
     if record.get("biaskit") != kind:
         sink.append(
@@ -573,13 +581,15 @@ def _check_header(
                 line.col("biaskit"),
             )
         )
-        return True, {}
+        return False
     fields = _HEADER_FIELDS[kind]
     required = [k for k in fields if k != "annotator"]
-    if not _check_fields(line, fields, required, "the header", shown, sink):
-        return True, {}
-    version = record["format_version"]
-    if version > FORMAT_VERSION or version < 1:
+    version = record.get("format_version")
+    if (
+        isinstance(version, int)
+        and not isinstance(version, bool)
+        and not 1 <= version <= FORMAT_VERSION
+    ):
         sink.append(
             Problem(
                 f"file is in corpus format {version}; this biaskit reads format {FORMAT_VERSION}"
@@ -591,8 +601,44 @@ def _check_header(
                 line.col("format_version"),
             )
         )
-        return True, {}
-    return True, record
+        return False
+    _check_fields(line, fields, required, "the header", shown, sink)
+    return True
+
+
+def _open_records(
+    path: Path, kind: str, shown: str, sink: list[Problem]
+) -> tuple[_Line | None, Iterator[_Line] | None]:
+    """Read the header of a JSON Lines file of ``kind``; return it and the record lines.
+
+    The header is None when the first readable line is not a header (that line
+    is then a record). The record lines are None when the file cannot be read
+    as ``kind`` at all (see :func:`_check_header`).
+    """
+    lines = _read_jsonl(path, shown, sink)
+    before = len(sink)
+    first = next(lines, None)
+    if first is not None and "biaskit" in first.record:
+        if _check_header(first, kind, shown, sink):
+            return first, lines
+        lines.close()
+        return None, None
+    # An error while looking for the first readable line means the real first
+    # line was unreadable (a truncated header, say): that error is the one to report.
+    if not any(p.is_error for p in sink[before:]):
+        example = f'{{"biaskit": "{kind}", "format_version": {FORMAT_VERSION}'
+        example += ', "annotator": "NAME"}' if kind == "spans" else "}"
+        sink.append(
+            Problem(
+                f"expected a header record {example} on the first line",
+                "missing-header",
+                "error",
+                shown,
+                first.number if first else 1,
+                1,
+            )
+        )
+    return None, lines if first is None else _chain(first, lines)
 
 
 def _problem(sink: list[Problem], shown: str, line: _Line, key: str | None) -> Callable[..., None]:
@@ -603,23 +649,27 @@ def _problem(sink: list[Problem], shown: str, line: _Line, key: str | None) -> C
     return add
 
 
-def _read_documents(path: Path, shown: str, sink: list[Problem]) -> Iterator[tuple[int, Document]]:
-    """Yield ``(line, document)`` for each usable document line; record problems in ``sink``."""
+def _read_documents(
+    lines: Iterable[_Line], shown: str, sink: list[Problem], rejected: set[str] | None = None
+) -> Iterator[tuple[int, Document]]:
+    """Yield ``(line, document)`` for each usable document line; record problems in ``sink``.
+
+    ``lines`` are the record lines of a documents file (see :func:`_open_records`).
+    The ids of document lines that could not be used go into ``rejected``, so
+    that spans pointing at them are not reported a second time.
+    """
     seen: dict[str, int] = {}
-    lines = _read_jsonl(path, shown, sink)
-    first = next(lines, None)
-    is_header, _ = _check_header(first, "documents", shown, sink)
-    if first is not None and not is_header:
-        lines = _chain(first, lines)
     for line in lines:
         if "biaskit" in line.record:
             _problem(sink, shown, line, "biaskit")(
                 "header record found after the first line", "misplaced-header"
             )
             continue
+        record = line.record
+        if rejected is not None and isinstance(record.get("id"), str):
+            rejected.add(record["id"])
         if not _check_fields(line, _DOC_FIELDS, _DOC_REQUIRED, "a document", shown, sink):
             continue
-        record = line.record
         try:
             doc = Document(
                 record["id"],
@@ -642,6 +692,8 @@ def _read_documents(path: Path, shown: str, sink: list[Problem]) -> Iterator[tup
             )
             continue
         seen[doc.id] = line.number
+        if rejected is not None:
+            rejected.discard(doc.id)
         if record["sha256"] != doc.sha256:
             _problem(sink, shown, line, "sha256")(
                 f"text hash does not match: the record says {record['sha256'][:12]}…, the text "
@@ -660,10 +712,15 @@ def _chain(first: _Line, rest: Iterator[_Line]) -> Iterator[_Line]:
 
 
 def _field_in_message(message: str, record: Mapping[str, Any]) -> str | None:
+    """Return the field of ``record`` a model error message is about, if it names one."""
     for key in record:
-        if message.startswith(f"{key} ") or f"span {key} " in message:
+        if re.match(rf"(span )?{re.escape(key)}\b", message):
             return key
     return None
+
+
+def _is_name(value: str) -> bool:
+    return bool(value) and value == value.strip()
 
 
 @attrs.frozen
@@ -676,31 +733,44 @@ class _SpanLine:
 def _read_spans(
     path: Path,
     shown: str,
-    documents: Mapping[str, Document],
+    documents: Mapping[str, Document] | None,
+    rejected: Container[str],
     schema: Schema | None,
     sink: list[Problem],
-) -> tuple[str, list[_SpanLine]]:
-    """Read one annotator's spans file; return (annotator, spans with their lines)."""
-    lines = _read_jsonl(path, shown, sink)
-    first = next(lines, None)
-    is_header, header = _check_header(first, "spans", shown, sink)
-    if first is not None and not is_header:
-        lines = _chain(first, lines)
-    annotator = header.get("annotator")
-    if is_header and header and annotator is None:
-        assert first is not None
+) -> tuple[str, list[_SpanLine]] | None:
+    """Read one annotator's spans file; return (annotator, spans with their lines).
+
+    Returns None when the file cannot be read as a spans file at all.
+
+    ``documents`` is None when the documents file could not be read; spans are
+    then checked on their own, not against their documents. Spans pointing at
+    a ``rejected`` document (one whose line has its own error) are not checked
+    against it either.
+    """
+    header, lines = _open_records(path, "spans", shown, sink)
+    if lines is None:
+        return None
+    annotator = header.record.get("annotator") if header is not None else None
+    if header is not None and "annotator" not in header.record:
         sink.append(
             Problem(
                 f"the header names no annotator; using the file name {path.stem!r}",
                 "missing-annotator",
                 "warning",
                 shown,
-                first.number,
+                header.number,
                 1,
             )
         )
-    if not isinstance(annotator, str) or not annotator.strip():
-        annotator = path.stem
+    elif isinstance(annotator, str) and not _is_name(annotator):
+        assert header is not None
+        _problem(sink, shown, header, "annotator")(
+            f"annotator must be a non-empty name without surrounding whitespace, not {annotator!r}",
+            "invalid-value",
+        )
+    if not isinstance(annotator, str) or not _is_name(annotator):
+        # A file name can hold what a name may not (surrounding spaces).
+        annotator = path.stem.strip() or "unnamed"
     ids: dict[str, int] = {}
     found: list[_SpanLine] = []
     for line in lines:
@@ -732,18 +802,25 @@ def _read_spans(
             )
         except (TypeError, ValueError) as exc:
             message = str(exc)
-            key = "end" if "end" in message else "start" if "start" in message else None
-            if "attribute" in message:
+            key = _field_in_message(message, record)
+            if key is None and message.startswith("attribute"):
                 key = "attributes"
             code = "offset-range" if key in ("start", "end") else "invalid-value"
             _problem(sink, shown, line, key)(f"invalid span: {message}", code)
             continue
+        if schema is not None:
+            for problem in schema.check_span(span):
+                key = "label" if problem.code == "unknown-label" else "attributes"
+                sink.append(problem.located(shown, line.number, line.col(key)))
+        if documents is None:
+            continue
         document = documents.get(record["doc"])
         if document is None:
-            _problem(sink, shown, line, "doc")(
-                f"span points at document {record['doc']!r}, which is not in {DOCUMENTS_FILE}",
-                "missing-document",
-            )
+            if record["doc"] not in rejected:
+                _problem(sink, shown, line, "doc")(
+                    f"span points at document {record['doc']!r}, which is not in {DOCUMENTS_FILE}",
+                    "missing-document",
+                )
             continue
         n = len(document.text)
         if span.end > n:
@@ -753,10 +830,6 @@ def _read_spans(
                 "offset-range",
             )
             continue
-        if schema is not None:
-            for problem in schema.check_span(span):
-                key = "label" if problem.code == "unknown-label" else "attributes"
-                sink.append(problem.located(shown, line.number, line.col(key)))
         covered = document.text[span.start : span.end]
         if covered != record["text"]:
             hint = _unit_hint(document.text, span.start, span.end, record["text"])
@@ -861,6 +934,16 @@ def _check_corpus(root: Path, display: str, sink: list[Problem]) -> Corpus | Non
             )
         )
         return None
+    if not any((root / name).exists() for name in (SCHEMA_FILE, DOCUMENTS_FILE)):
+        sink.append(
+            Problem(
+                f"expected a corpus folder holding {SCHEMA_FILE} and {DOCUMENTS_FILE}, "
+                "found neither",
+                "not-a-corpus",
+                path=display,
+            )
+        )
+        return None
 
     schema: Schema | None = None
     schema_path = root / SCHEMA_FILE
@@ -869,14 +952,17 @@ def _check_corpus(root: Path, display: str, sink: list[Problem]) -> Corpus | Non
     if text is not None:
         schema = _parse_schema(text, shown_schema, sink)
 
-    documents: dict[str, Document] = {}
+    documents: dict[str, Document] | None = None
+    rejected: set[str] = set()
     docs_path = root / DOCUMENTS_FILE
     shown_docs = _shown(display, DOCUMENTS_FILE)
     if _is_readable_file(docs_path, shown_docs, sink):
-        for _, doc in _read_documents(docs_path, shown_docs, sink):
-            documents[doc.id] = doc
+        _, lines = _open_records(docs_path, "documents", shown_docs, sink)
+        if lines is not None:
+            read = _read_documents(lines, shown_docs, sink, rejected)
+            documents = {doc.id: doc for _, doc in read}
 
-    sets: list[AnnotationSet] = []
+    by_annotator: dict[str, list[_SpanLine]] = {}
     spans_dir = root / SPANS_DIR
     annotators: dict[str, str] = {}
     if spans_dir.exists():
@@ -884,7 +970,7 @@ def _check_corpus(root: Path, display: str, sink: list[Problem]) -> Corpus | Non
             sink.append(
                 Problem(
                     f"expected {SPANS_DIR}/ to be a folder of spans files, found a file",
-                    "not-a-corpus",
+                    "not-a-folder",
                     path=_shown(display, SPANS_DIR),
                 )
             )
@@ -893,7 +979,10 @@ def _check_corpus(root: Path, display: str, sink: list[Problem]) -> Corpus | Non
                 shown_spans = _shown(display, f"{SPANS_DIR}/{spans_path.name}")
                 if not _is_readable_file(spans_path, shown_spans, sink):
                     continue
-                annotator, found = _read_spans(spans_path, shown_spans, documents, schema, sink)
+                spans = _read_spans(spans_path, shown_spans, documents, rejected, schema, sink)
+                if spans is None:
+                    continue
+                annotator, found = spans
                 if annotator in annotators:
                     sink.append(
                         Problem(
@@ -907,14 +996,16 @@ def _check_corpus(root: Path, display: str, sink: list[Problem]) -> Corpus | Non
                     )
                     continue
                 annotators[annotator] = shown_spans
-                by_doc: dict[str, list[Span]] = {}
-                for item in found:
-                    by_doc.setdefault(item.doc, []).append(item.span)
-                for doc_id, spans in by_doc.items():
-                    sets.append(AnnotationSet(documents[doc_id], annotator, spans))
+                by_annotator[annotator] = found
 
-    if schema is None or any(p.is_error for p in sink):
+    if schema is None or documents is None or any(p.is_error for p in sink):
         return None
+    sets: list[AnnotationSet] = []
+    for annotator, found in by_annotator.items():
+        by_doc: dict[str, list[Span]] = {}
+        for item in found:
+            by_doc.setdefault(item.doc, []).append(item.span)
+        sets += [AnnotationSet(documents[d], annotator, spans) for d, spans in by_doc.items()]
     return Corpus(list(documents.values()), schema, sets)
 
 
@@ -999,7 +1090,8 @@ def iter_documents(path: str | os.PathLike[str]) -> Iterator[Document]:
     sink: list[Problem] = []
     if not _is_readable_file(file, shown, sink):
         raise AnnotationError(sink)
-    for _, doc in _read_documents(file, shown, sink):
+    _, lines = _open_records(file, "documents", shown, sink)
+    for _, doc in _read_documents(lines or (), shown, sink):
         if any(p.is_error for p in sink):
             break
         yield doc
