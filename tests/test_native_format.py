@@ -940,3 +940,21 @@ def test_modification_times_survive_a_cli_run_on_a_clean_corpus(tmp_path: Path) 
     )
     assert result.returncode == 0
     assert snapshot(root) == before
+
+
+def test_a_save_that_fails_part_way_leaves_every_file_as_it_was(tmp_path: Path) -> None:
+    from biaskit import AnnotationSet, Corpus, Document, LabelSpec, Schema, Span, save_corpus
+
+    schema = Schema("s", "1", [LabelSpec("X")])
+    doc = Document("d", "some text")
+    good = Corpus([doc], schema, [AnnotationSet(doc, "a", [Span(0, 4, "X")])])
+    save_corpus(good, tmp_path)
+    before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    # A lone surrogate in a note cannot be written as UTF-8; it is met only
+    # after schema.json and documents.jsonl have been produced.
+    bad_span = Span(0, 4, "X", note="broken \ud800")
+    bad = Corpus([doc], schema, [AnnotationSet(doc, "a", [bad_span])])
+    with pytest.raises(UnicodeEncodeError):
+        save_corpus(bad, tmp_path, overwrite=True)
+    after = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    assert after == before  # same files, same bytes, no temporary file left

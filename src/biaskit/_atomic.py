@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-__all__ = ["atomic_write_text"]
+__all__ = ["AtomicGroup", "atomic_group", "atomic_write_text"]
 
 
 @contextlib.contextmanager
@@ -23,20 +23,61 @@ def atomic_write_text(path: Path) -> Iterator[IO[str]]:
     The stream writes UTF-8 and translates no newlines; write ``"\n"`` yourself.
     If the block raises, ``path`` is left as it was and the temporary file removed.
     """
-    path = Path(path)
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    tmp = Path(tmp_name)
-    try:
+    with atomic_group() as group, group.open(path) as stream:
+        yield stream
+
+
+class AtomicGroup:
+    """Files written together: all are replaced, or none.
+
+    Every file is written to a temporary file beside it and synced first; only
+    when all have been written are they renamed over their targets. A failure
+    while producing any content (an exception, an unencodable character, a
+    full disk) leaves every target as it was. The renames themselves are
+    atomic one by one, not as a group.
+    """
+
+    def __init__(self) -> None:
+        self._pending: list[tuple[Path, Path]] = []
+
+    @contextlib.contextmanager
+    def open(self, path: Path) -> Iterator[IO[str]]:
+        """Open a UTF-8 text stream for ``path``; it is replaced when the group commits."""
+        path = Path(path)
+        fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        tmp = Path(tmp_name)
+        self._pending.append((tmp, path))
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
             yield stream
             stream.flush()
             os.fsync(stream.fileno())
-        tmp.replace(path)
+
+    def commit(self) -> None:
+        """Rename every written file over its target."""
+        for tmp, path in self._pending:
+            tmp.replace(path)
+        for folder in {path.parent for _, path in self._pending}:
+            _fsync_dir(folder)
+        self._pending.clear()
+
+    def discard(self) -> None:
+        """Remove every temporary file; no target is touched."""
+        for tmp, _ in self._pending:
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
+        self._pending.clear()
+
+
+@contextlib.contextmanager
+def atomic_group() -> Iterator[AtomicGroup]:
+    """Write several files with :class:`AtomicGroup`; commit when the block succeeds."""
+    group = AtomicGroup()
+    try:
+        yield group
     except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
+        group.discard()
         raise
-    _fsync_dir(path.parent)
+    group.commit()
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -41,7 +41,7 @@ from typing import Any, Final
 
 import attrs
 
-from biaskit._atomic import atomic_write_text
+from biaskit._atomic import atomic_group
 from biaskit.checks import check_overlaps, check_span_text, check_text
 from biaskit.corpus import Corpus
 from biaskit.errors import AnnotationError, BiaskitError, Problem, Severity
@@ -1140,10 +1140,12 @@ def _span_ids(sets: Iterable[AnnotationSet]) -> Iterator[tuple[AnnotationSet, Sp
 def save_corpus(corpus: Corpus, path: str | os.PathLike[str], *, overwrite: bool = False) -> None:
     """Write a corpus folder: ``schema.json``, ``documents.jsonl`` and ``spans/*.jsonl``.
 
-    Each file is written atomically (temporary file, fsync, rename) and
-    deterministically: documents in corpus order; spans by document, then
-    start, end, label and id. Spans without an id get ``<document id>-<n>``,
-    skipping ids already used in the annotator's file.
+    Every file is first written in full to a temporary file beside it and
+    synced; only then are they renamed over their targets, so a save that fails
+    part-way leaves the folder as it was. Output is deterministic: documents in
+    corpus order; spans by document, then start, end, label and id. Spans
+    without an id get ``<document id>-<n>``, skipping ids already used in the
+    annotator's file.
 
     Parameters
     ----------
@@ -1193,16 +1195,20 @@ def save_corpus(corpus: Corpus, path: str | os.PathLike[str], *, overwrite: bool
             )
     spans_dir.mkdir(parents=True, exist_ok=True)
 
-    with atomic_write_text(root / SCHEMA_FILE) as out:
-        out.write(dumps_schema(corpus.schema))
-    with atomic_write_text(root / DOCUMENTS_FILE) as out:
-        out.write(_dumps({"biaskit": "documents", "format_version": FORMAT_VERSION}) + "\n")
-        for doc in corpus.documents:
-            out.write(_dumps(_document_record(doc)) + "\n")
-    for annotator, stem in stems.items():
-        sets = sorted(by_annotator[annotator], key=lambda a: order[a.document.id])
-        with atomic_write_text(spans_dir / f"{stem}.jsonl") as out:
-            header = {"biaskit": "spans", "format_version": FORMAT_VERSION, "annotator": annotator}
-            out.write(_dumps(header) + "\n")
-            for aset, span, span_id in _span_ids(sets):
-                out.write(_dumps(_span_record(span, span_id, aset.document)) + "\n")
+    # All files are written and synced before any replaces its target, so a
+    # failure part-way (an unencodable character, a full disk) changes nothing.
+    with atomic_group() as group:
+        with group.open(root / SCHEMA_FILE) as out:
+            out.write(dumps_schema(corpus.schema))
+        with group.open(root / DOCUMENTS_FILE) as out:
+            out.write(_dumps({"biaskit": "documents", "format_version": FORMAT_VERSION}) + "\n")
+            for doc in corpus.documents:
+                out.write(_dumps(_document_record(doc)) + "\n")
+        for annotator, stem in stems.items():
+            sets = sorted(by_annotator[annotator], key=lambda a: order[a.document.id])
+            with group.open(spans_dir / f"{stem}.jsonl") as out:
+                header = {"biaskit": "spans", "format_version": FORMAT_VERSION}
+                header["annotator"] = annotator
+                out.write(_dumps(header) + "\n")
+                for aset, span, span_id in _span_ids(sets):
+                    out.write(_dumps(_span_record(span, span_id, aset.document)) + "\n")
