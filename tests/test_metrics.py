@@ -32,9 +32,9 @@ from biaskit.metrics import (
     exact_match,
     ptc_scores,
     ptc_tc_scores,
-    render_text,
+    render_scores,
     schema_scores,
-    to_dict,
+    scores_to_dict,
     token_scores,
 )
 from biaskit.model import AnnotationSet, Document, Span
@@ -883,25 +883,25 @@ def test_bootstrap_rejects_bad_options(kwargs, message):
 def test_to_dict_is_json_ready_and_keeps_counts():
     gold, pred = _bootstrap_corpus()
     report = schema_scores(gold, pred, schema="partial", zero_division=math.nan)
-    data = to_dict(report)
+    data = scores_to_dict(report)
     json.dumps(data, allow_nan=False)
     assert data["metric"] == "schema:partial"
     assert data["micro"]["possible"] == report.overall.possible
     assert set(data["labels"]) == {"A", "B"}
     assert data["macro"]["f1"] == pytest.approx(report.scores("macro").f1)
     ci = bootstrap_ci(exact_match, gold, pred, n_resamples=20, random_state=0)
-    assert to_dict(ci)["n_resamples"] == 20
-    json.dumps(to_dict(ci), allow_nan=False)
+    assert scores_to_dict(ci)["n_resamples"] == 20
+    json.dumps(scores_to_dict(ci), allow_nan=False)
 
 
 def test_to_dict_turns_nan_into_none():
     report = exact_match({"d": [S(0, 1)]}, {}, zero_division=math.nan)
-    assert to_dict(report)["labels"]["A"]["precision"] is None
+    assert scores_to_dict(report)["labels"]["A"]["precision"] is None
 
 
 def test_render_text_lists_labels_and_averages():
     gold, pred = _bootstrap_corpus()
-    text = render_text(ptc_scores(gold, pred, zero_division=0.0), digits=2)
+    text = render_scores(ptc_scores(gold, pred, zero_division=0.0), digits=2)
     lines = text.splitlines()
     assert lines[0] == "ptc"
     assert lines[1].split() == ["label", "precision", "recall", "f1", "support"]
@@ -912,11 +912,11 @@ def test_render_text_lists_labels_and_averages():
         "macro",
         "weighted",
     ]
-    label_free = render_text(exact_match(gold, pred, labelled=False))
+    label_free = render_scores(exact_match(gold, pred, labelled=False))
     assert "macro" not in label_free
     ci = bootstrap_ci(exact_match, gold, pred, n_resamples=20, random_state=0)
-    assert render_text(ci).startswith("exact f1 (micro) = ")
-    assert "95% CI [" in render_text(ci)
+    assert render_scores(ci).startswith("exact f1 (micro) = ")
+    assert "95% CI [" in render_scores(ci)
 
 
 def test_reports_are_hashable_values():
@@ -932,5 +932,5 @@ def test_no_warning_when_zero_division_is_given():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         report = exact_match({"d": [S(0, 1, "A")]}, {"d": [S(2, 3, "B")]}, zero_division=0.0)
-        render_text(report)
-        to_dict(report)
+        render_scores(report)
+        scores_to_dict(report)

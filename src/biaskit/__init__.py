@@ -7,6 +7,25 @@ classifier trained on hand-annotated spans.
 
 from importlib.metadata import PackageNotFoundError, version
 
+from biaskit.adjudicate import (
+    Adjudication,
+    Conflict,
+    adjudicate,
+    conflicts_to_dicts,
+    render_conflicts,
+)
+from biaskit.agreement import (
+    AgreementReport,
+    agreement_report,
+    agreement_to_dict,
+    cohen_kappa,
+    fleiss_kappa,
+    krippendorff_alpha,
+    layer_agreement,
+    render_agreement,
+    span_f1,
+    unitizing_alpha,
+)
 from biaskit.clean import BOILERPLATE_KINDS, find_boilerplate, mark_boilerplate
 from biaskit.corpus import Corpus
 from biaskit.errors import AnnotationError, BiaskitError, Problem
@@ -18,11 +37,34 @@ from biaskit.io.native import (
     load_corpus,
     save_corpus,
 )
+from biaskit.metrics import (
+    PRF,
+    SpanReport,
+    bio_chunk_scores,
+    bootstrap_ci,
+    exact_match,
+    ptc_scores,
+    ptc_tc_scores,
+    render_scores,
+    schema_scores,
+    scores_to_dict,
+    token_scores,
+)
 from biaskit.model import AnnotationSet, Document, FrozenMap, Span, text_sha256
 from biaskit.schema import AttributeSpec, LabelSpec, Schema
 from biaskit.stats import CorpusStatistics, corpus_statistics, render_statistics
 from biaskit.tokens import tokenize
 from biaskit.validate import validate
+from biaskit.variants import (
+    Concept,
+    Variant,
+    VariantMatch,
+    VariantRegistry,
+    count_variants,
+    find_variants,
+    load_variants,
+    loads_variants,
+)
 
 try:
     __version__ = version("biaskit")
@@ -31,11 +73,16 @@ except PackageNotFoundError:  # pragma: no cover - only when run from an uninsta
 
 __all__ = [
     "BOILERPLATE_KINDS",
+    "PRF",
+    "Adjudication",
+    "AgreementReport",
     "AnnotationError",
     "AnnotationSet",
     "AttributeSpec",
     "BiaskitError",
     "CheckedCorpus",
+    "Concept",
+    "Conflict",
     "Corpus",
     "CorpusStatistics",
     "Document",
@@ -45,16 +92,45 @@ __all__ = [
     "Problem",
     "Schema",
     "Span",
+    "SpanReport",
+    "Variant",
+    "VariantMatch",
+    "VariantRegistry",
     "__version__",
+    "adjudicate",
+    "agreement_report",
+    "agreement_to_dict",
+    "bio_chunk_scores",
+    "bootstrap_ci",
     "check_corpus",
+    "cohen_kappa",
+    "conflicts_to_dicts",
     "corpus_statistics",
+    "count_variants",
+    "exact_match",
     "find_boilerplate",
+    "find_variants",
+    "fleiss_kappa",
     "iter_documents",
+    "krippendorff_alpha",
+    "layer_agreement",
     "load_corpus",
+    "load_variants",
+    "loads_variants",
     "mark_boilerplate",
+    "ptc_scores",
+    "ptc_tc_scores",
+    "render_agreement",
+    "render_conflicts",
+    "render_scores",
     "render_statistics",
     "save_corpus",
+    "schema_scores",
+    "scores_to_dict",
+    "span_f1",
     "text_sha256",
+    "token_scores",
     "tokenize",
+    "unitizing_alpha",
     "validate",
 ]

@@ -3,7 +3,7 @@
 Every measure here is a pure function over gold and predicted spans keyed by
 document. It counts additive quantities (tp/fp/fn, partial credits, COR/INC/PAR/
 MIS/SPU) per label and over the corpus and derives precision, recall and F1 from
-them; rendering a report is separate (:func:`render_text`, :func:`to_dict`).
+them; rendering a report is separate (:func:`render_scores`, :func:`scores_to_dict`).
 
 The measures and the reference each reproduces:
 
@@ -74,9 +74,9 @@ __all__ = [
     "exact_match",
     "ptc_scores",
     "ptc_tc_scores",
-    "render_text",
+    "render_scores",
     "schema_scores",
-    "to_dict",
+    "scores_to_dict",
     "token_scores",
 ]
 
@@ -1353,13 +1353,13 @@ def _averages(report: SpanReport[Any]) -> list[tuple[str, PRF]]:
     return rows
 
 
-def to_dict(result: SpanReport[Any] | ConfidenceInterval) -> dict[str, Any]:
+def scores_to_dict(result: SpanReport[Any] | ConfidenceInterval) -> dict[str, Any]:
     """Return a report or interval as JSON-ready data (nan becomes None).
 
     Examples
     --------
     >>> r = exact_match({"d": [Span(0, 2, "A")]}, {"d": [Span(0, 2, "A")]})
-    >>> d = to_dict(r)
+    >>> d = scores_to_dict(r)
     >>> d["labels"]["A"]["f1"], d["micro"]
     (1.0, {'tp': 1, 'fp': 0, 'fn': 0, 'precision': 1.0, 'recall': 1.0, 'f1': 1.0, 'support': 1})
     """
@@ -1378,14 +1378,14 @@ def to_dict(result: SpanReport[Any] | ConfidenceInterval) -> dict[str, Any]:
     return out
 
 
-def render_text(result: SpanReport[Any] | ConfidenceInterval, *, digits: int = 3) -> str:
+def render_scores(result: SpanReport[Any] | ConfidenceInterval, *, digits: int = 3) -> str:
     """Return a report as a plain-text table, or an interval as one line.
 
     Examples
     --------
     >>> gold = {"d": [Span(0, 2, "A"), Span(3, 5, "B")]}
     >>> r = exact_match(gold, {"d": [Span(0, 2, "A")]}, zero_division=0.0)
-    >>> print(render_text(r))
+    >>> print(render_scores(r))
     exact
     label     precision  recall      f1  support
     A             1.000   1.000   1.000        1
