@@ -11,11 +11,17 @@ import json
 import sys
 import traceback
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TextIO
 
 from biaskit import __version__
+from biaskit._atomic import atomic_write_text
+from biaskit.adjudicate import adjudicate, conflicts_to_dicts, render_conflicts
+from biaskit.agreement import agreement_report, agreement_to_dict, render_agreement
+from biaskit.corpus import Corpus
 from biaskit.errors import AnnotationError, BiaskitError, Problem
-from biaskit.io.native import load_corpus
+from biaskit.io.native import OutputExistsError, load_corpus, save_spans
+from biaskit.model import AnnotationSet
 from biaskit.stats import corpus_statistics, render_statistics
 from biaskit.validate import UNUSABLE_INPUT, validate
 
@@ -58,7 +64,7 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return code
 
 
-def _load(path: str, err: TextIO) -> int | object:
+def _load(path: str, err: TextIO) -> int | Corpus:
     try:
         return load_corpus(path)
     except AnnotationError as exc:
@@ -73,14 +79,100 @@ def _cmd_stats(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     loaded = _load(args.corpus, err)
     if isinstance(loaded, int):
         return loaded
-    from biaskit.corpus import Corpus
-
-    assert isinstance(loaded, Corpus)
     stats = corpus_statistics(loaded)
     if args.format == "json":
         out.write(json.dumps(stats.to_dict(), ensure_ascii=False, indent=2) + "\n")
     else:
         out.write(render_statistics(stats) + "\n")
+    return EXIT_OK
+
+
+def _human_annotators(corpus: Corpus, chosen: Sequence[str] | None) -> list[str]:
+    """Return the annotators asked for, or by default all but gold and biaskit's own."""
+    if chosen:
+        unknown = [a for a in chosen if a not in corpus.annotators]
+        if unknown:
+            raise BiaskitError(
+                f"no spans by {', '.join(map(repr, unknown))} in the corpus; "
+                f"its annotators are {', '.join(corpus.annotators)}"
+            )
+        return list(chosen)
+    return [a for a in corpus.annotators if a != "gold" and not a.startswith("biaskit-")]
+
+
+def _sets_for(corpus: Corpus, annotators: Sequence[str]) -> list[AnnotationSet]:
+    # Every annotator saw every document: one set each, empty where they marked nothing.
+    return [corpus.annotation_set(doc.id, a) for doc in corpus for a in annotators]
+
+
+def _cmd_agree(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    loaded = _load(args.corpus, err)
+    if isinstance(loaded, int):
+        return loaded
+    annotators = _human_annotators(loaded, args.annotators)
+    if len(annotators) < 2:
+        raise BiaskitError(
+            f"agreement needs two annotators; found {annotators or 'none'} "
+            "(name them with --annotators)"
+        )
+    report = agreement_report(_sets_for(loaded, annotators), labels=args.labels or None)
+    if args.format == "json":
+        data = agreement_to_dict(report)
+        out.write(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n")
+    else:
+        out.write(render_agreement(report) + "\n")
+    return EXIT_OK
+
+
+def _cmd_adjudicate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    loaded = _load(args.corpus, err)
+    if isinstance(loaded, int):
+        return loaded
+    annotators = _human_annotators(loaded, args.annotators)
+    if len(annotators) < 2:
+        raise BiaskitError(f"adjudication needs two annotators; found {annotators or 'none'}")
+    carry = [aset for name in args.carry for aset in loaded.annotation_sets(annotator=name)]
+    result = adjudicate(
+        _sets_for(loaded, annotators),
+        method=args.method,
+        threshold=args.threshold,
+        annotator=args.into,
+        annotators=annotators,
+        carry=carry,
+    )
+    if args.report is not None:
+        report_path = args.report
+        if report_path.exists() and not args.overwrite:
+            raise OutputExistsError(f"{report_path} exists; pass --overwrite to replace it")
+    merged = loaded.with_annotations(result.sets, replace=True)
+    target = save_spans(merged, args.corpus, args.into, overwrite=args.overwrite)
+    documents = {doc.id: doc for doc in loaded}
+    if args.report is not None:
+        with atomic_write_text(args.report) as stream:
+            if args.report.suffix == ".json":
+                stream.write(json.dumps(conflicts_to_dicts(result), ensure_ascii=False, indent=2))
+                stream.write("\n")
+            else:
+                stream.write(render_conflicts(result, documents) + "\n")
+    spans = sum(len(s) for s in result.sets)
+    summary = (
+        f"wrote {spans} spans to {target}; {len(result.conflicts)} conflict(s) resolved "
+        f"by {result.method} between {', '.join(annotators)}"
+    )
+    if args.format == "json":
+        payload = {
+            "gold": str(target),
+            "spans": spans,
+            "method": result.method,
+            "threshold": result.threshold,
+            "annotators": annotators,
+            "conflicts": conflicts_to_dicts(result),
+        }
+        out.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+    else:
+        out.write(summary + "\n")
+        if args.report is None:
+            out.write(render_conflicts(result, documents) + "\n")
     return EXIT_OK
 
 
@@ -121,6 +213,58 @@ def _parser() -> argparse.ArgumentParser:
     stats_cmd.add_argument("corpus", metavar="CORPUS", help="corpus folder")
     stats_cmd.add_argument("--format", choices=("text", "json"), default="text")
     stats_cmd.set_defaults(run=_cmd_stats)
+
+    agree_cmd = commands.add_parser(
+        "agree",
+        help="measure agreement between annotators",
+        description=(
+            "Pairwise span F1 (exact and partial credit), per-label Cohen's and Fleiss' kappa "
+            "and Krippendorff's alpha on token and character layers, and Krippendorff's "
+            "unitizing alpha per label and overall. By default every annotator but 'gold' "
+            "and biaskit's own (biaskit-*) takes part."
+        ),
+    )
+    agree_cmd.add_argument("corpus", metavar="CORPUS", help="corpus folder")
+    agree_cmd.add_argument("--annotators", nargs="+", metavar="NAME")
+    agree_cmd.add_argument("--labels", nargs="+", metavar="LABEL")
+    agree_cmd.add_argument("--format", choices=("text", "json"), default="text")
+    agree_cmd.set_defaults(run=_cmd_agree)
+
+    adjudicate_cmd = commands.add_parser(
+        "adjudicate",
+        help="merge annotators into a gold spans file, reporting every conflict",
+        description=(
+            "Merge annotators' spans per label into spans/GOLD.jsonl of the corpus folder "
+            "(only that file is written) and report each disagreement the merge resolved."
+        ),
+    )
+    adjudicate_cmd.add_argument("corpus", metavar="CORPUS", help="corpus folder")
+    adjudicate_cmd.add_argument("--annotators", nargs="+", metavar="NAME")
+    adjudicate_cmd.add_argument(
+        "--method",
+        choices=("token-majority", "union", "intersection", "exact-majority"),
+        default="token-majority",
+    )
+    adjudicate_cmd.add_argument(
+        "--threshold",
+        type=float,
+        default=0.5,
+        help="share of annotators a majority must exceed (default 0.5)",
+    )
+    adjudicate_cmd.add_argument("--into", default="gold", metavar="NAME", help="gold annotator")
+    adjudicate_cmd.add_argument(
+        "--carry",
+        nargs="*",
+        default=["biaskit-clean"],
+        metavar="NAME",
+        help="annotators copied into gold unchanged (default: biaskit-clean)",
+    )
+    adjudicate_cmd.add_argument(
+        "--report", type=Path, metavar="FILE", help="write the conflicts here (.json for JSON)"
+    )
+    adjudicate_cmd.add_argument("--overwrite", action="store_true")
+    adjudicate_cmd.add_argument("--format", choices=("text", "json"), default="text")
+    adjudicate_cmd.set_defaults(run=_cmd_adjudicate)
     return parser
 
 
@@ -134,7 +278,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     run: Callable[[argparse.Namespace, TextIO, TextIO], int] = args.run
     try:
         return run(args, sys.stdout, sys.stderr)
-    except BiaskitError as exc:
+    except (BiaskitError, ValueError) as exc:
+        # ValueError: a library function refused an argument the user gave.
         if args.debug:
             traceback.print_exc()
         sys.stderr.write(f"biaskit: error: {exc}\n")

@@ -37,7 +37,7 @@ import os
 import re
 from collections.abc import Callable, Container, Generator, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any, Final
+from typing import IO, Any, Final
 
 import attrs
 
@@ -62,6 +62,7 @@ __all__ = [
     "load_corpus",
     "loads_schema",
     "save_corpus",
+    "save_spans",
 ]
 
 FORMAT_VERSION: Final = 1
@@ -1205,10 +1206,50 @@ def save_corpus(corpus: Corpus, path: str | os.PathLike[str], *, overwrite: bool
             for doc in corpus.documents:
                 out.write(_dumps(_document_record(doc)) + "\n")
         for annotator, stem in stems.items():
-            sets = sorted(by_annotator[annotator], key=lambda a: order[a.document.id])
             with group.open(spans_dir / f"{stem}.jsonl") as out:
-                header = {"biaskit": "spans", "format_version": FORMAT_VERSION}
-                header["annotator"] = annotator
-                out.write(_dumps(header) + "\n")
-                for aset, span, span_id in _span_ids(sets):
-                    out.write(_dumps(_span_record(span, span_id, aset.document)) + "\n")
+                _write_spans(out, annotator, by_annotator[annotator], order)
+
+
+def _write_spans(
+    out: IO[str], annotator: str, sets: Iterable[AnnotationSet], order: Mapping[str, int]
+) -> None:
+    """Write one annotator's spans file: header, then spans in document and span order."""
+    header = {"biaskit": "spans", "format_version": FORMAT_VERSION, "annotator": annotator}
+    out.write(_dumps(header) + "\n")
+    ordered = sorted(sets, key=lambda a: order[a.document.id])
+    for aset, span, span_id in _span_ids(ordered):
+        out.write(_dumps(_span_record(span, span_id, aset.document)) + "\n")
+
+
+def save_spans(
+    corpus: Corpus, path: str | os.PathLike[str], annotator: str, *, overwrite: bool = False
+) -> Path:
+    """Write only ``annotator``'s spans file of ``corpus`` into the corpus folder ``path``.
+
+    Use it to add one annotator's work (a gold set, a model's predictions) to
+    a corpus folder without rewriting anyone else's files. The folder must
+    already hold the corpus's documents. The write is atomic.
+
+    Returns
+    -------
+    Path
+        The file written, ``spans/<annotator>.jsonl``.
+
+    Raises
+    ------
+    OutputExistsError
+        If the file exists and ``overwrite`` is false.
+    BiaskitError
+        If the folder's ``documents.jsonl`` is missing.
+    """
+    root = Path(path)
+    if not (root / DOCUMENTS_FILE).is_file():
+        raise BiaskitError(f"{root} holds no {DOCUMENTS_FILE}; save the corpus there first")
+    target = root / SPANS_DIR / f"{_file_stem(annotator)}.jsonl"
+    if target.exists() and not overwrite:
+        raise OutputExistsError(f"{target} exists; pass overwrite=True (--overwrite) to replace it")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    order = {doc.id: i for i, doc in enumerate(corpus.documents)}
+    with atomic_group() as group, group.open(target) as out:
+        _write_spans(out, annotator, corpus.annotation_sets(annotator=annotator), order)
+    return target
