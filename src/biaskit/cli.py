@@ -87,8 +87,10 @@ def _cmd_stats(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
-def _human_annotators(corpus: Corpus, chosen: Sequence[str] | None) -> list[str]:
-    """Return the annotators asked for, or by default all but gold and biaskit's own."""
+def _human_annotators(
+    corpus: Corpus, chosen: Sequence[str] | None, exclude: Sequence[str] = ("gold",)
+) -> list[str]:
+    """Return the annotators asked for, or by default all but ``exclude`` and biaskit's own."""
     if chosen:
         unknown = [a for a in chosen if a not in corpus.annotators]
         if unknown:
@@ -97,7 +99,7 @@ def _human_annotators(corpus: Corpus, chosen: Sequence[str] | None) -> list[str]
                 f"its annotators are {', '.join(corpus.annotators)}"
             )
         return list(chosen)
-    return [a for a in corpus.annotators if a != "gold" and not a.startswith("biaskit-")]
+    return [a for a in corpus.annotators if a not in exclude and not a.startswith("biaskit-")]
 
 
 def _sets_for(corpus: Corpus, annotators: Sequence[str]) -> list[AnnotationSet]:
@@ -128,7 +130,7 @@ def _cmd_adjudicate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     loaded = _load(args.corpus, err)
     if isinstance(loaded, int):
         return loaded
-    annotators = _human_annotators(loaded, args.annotators)
+    annotators = _human_annotators(loaded, args.annotators, exclude=("gold", args.into))
     if len(annotators) < 2:
         raise BiaskitError(f"adjudication needs two annotators; found {annotators or 'none'}")
     carry = [aset for name in args.carry for aset in loaded.annotation_sets(annotator=name)]
