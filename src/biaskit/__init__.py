@@ -36,6 +36,7 @@ from biaskit.io.native import (
     iter_documents,
     load_corpus,
     save_corpus,
+    save_spans,
 )
 from biaskit.metrics import (
     PRF,
@@ -125,6 +126,7 @@ __all__ = [
     "render_scores",
     "render_statistics",
     "save_corpus",
+    "save_spans",
     "schema_scores",
     "scores_to_dict",
     "span_f1",
