@@ -54,7 +54,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from biaskit.model import AnnotationSet, Document, Span
+from biaskit.model import AnnotationSet, Document, Span, merge_intervals
 from biaskit.tokens import tokenize
 
 __all__ = [
@@ -502,18 +502,6 @@ def krippendorff_alpha(ratings: npt.ArrayLike) -> Coefficient:
 # Gathering the annotation sets
 
 
-def _merge(intervals: Iterable[_Interval]) -> list[_Interval]:
-    """Merge intervals that share a position; touching ones stay apart."""
-    merged: list[_Interval] = []
-    for start, end in sorted(intervals):
-        if merged and start < merged[-1][1]:
-            if end > merged[-1][1]:
-                merged[-1] = (merged[-1][0], end)
-        else:
-            merged.append((start, end))
-    return merged
-
-
 @attrs.frozen
 class _Marks:
     """One annotator's spans on one document, restricted to the labels studied."""
@@ -527,7 +515,7 @@ class _Marks:
         by_label: dict[str, list[_Interval]] = {}
         for label, start, end in identities:
             by_label.setdefault(label, []).append((start, end))
-        return cls(identities, {label: _merge(ivs) for label, ivs in by_label.items()})
+        return cls(identities, {label: merge_intervals(ivs) for label, ivs in by_label.items()})
 
 
 @attrs.frozen

@@ -54,7 +54,7 @@ from typing import Any, ClassVar, Generic, Literal, TypeVar
 import attrs
 import numpy as np
 
-from biaskit.model import AnnotationSet, FrozenMap, Span
+from biaskit.model import AnnotationSet, FrozenMap, Span, merge_intervals
 from biaskit.tokens import tokenize, tokens_in
 
 __all__ = [
@@ -656,17 +656,6 @@ def exact_match(
 # --------------------------------------------------------------------------- PTC
 
 
-def _merge(intervals: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Merge intervals that share a code point; touching intervals stay apart."""
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(intervals):
-        if merged and start < merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
-
-
 def _overlap_credit(
     predicted: Sequence[tuple[int, int]], gold: Sequence[tuple[int, int]]
 ) -> tuple[float, float]:
@@ -767,14 +756,14 @@ def ptc_scores(
             continue  # the official scorer skips documents without gold spans
         pred_keys = p.get(doc_id, [])
         if not labelled:
-            ms = _merge((s, e) for s, e, _ in pred_keys)
-            mt = _merge((s, e) for s, e, _ in gold_keys)
+            ms = merge_intervals((s, e) for s, e, _ in pred_keys)
+            mt = merge_intervals((s, e) for s, e, _ in gold_keys)
             pc, rc = _overlap_credit(ms, mt)
             overall = overall + PartialCredit(pc, len(ms), rc, len(mt))
             continue
         for label in sorted({k[2] for k in gold_keys} | {k[2] for k in pred_keys}):
-            ms = _merge((s, e) for s, e, lab in pred_keys if lab == label)
-            mt = _merge((s, e) for s, e, lab in gold_keys if lab == label)
+            ms = merge_intervals((s, e) for s, e, lab in pred_keys if lab == label)
+            mt = merge_intervals((s, e) for s, e, lab in gold_keys if lab == label)
             pc, rc = _overlap_credit(ms, mt)
             overall = overall + PartialCredit(pc, len(ms), rc, len(mt))
             row = PartialCredit(pc, len(ms), pc if official else rc, len(mt))

@@ -34,6 +34,7 @@ __all__ = [
     "FrozenMap",
     "JsonValue",
     "Span",
+    "merge_intervals",
     "text_sha256",
 ]
 
@@ -356,6 +357,24 @@ class Span:
     def sort_key(self) -> tuple[int, int, str, str]:
         """Return the total order used in files: start, end, label, then id."""
         return (self.start, self.end, self.label, self.id or "")
+
+
+def merge_intervals(intervals: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Merge ``[start, end)`` intervals that share a position; touching ones stay apart.
+
+    This is the merge the field's span measures apply to one annotator's spans
+    of one label before scoring (SemEval-2020 Task 11, unitizing α).
+
+    >>> merge_intervals([(5, 9), (0, 3), (2, 4), (4, 5)])
+    [(0, 4), (4, 5), (5, 9)]
+    """
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(intervals):
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def _span_tuple(spans: Iterable[Span]) -> tuple[Span, ...]:
