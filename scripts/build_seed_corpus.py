@@ -92,7 +92,7 @@ SEEDS: dict[str, dict[str, object]] = {
     },
 }
 
-CODEBOOK_VERSION = "1.0"
+CODEBOOK_VERSION = "1.1"
 """The version of docs/codebook.md that the schema implements."""
 
 _COMMON = [
@@ -137,7 +137,7 @@ _VARIANT = AttributeSpec(
 
 
 def framing_schema() -> Schema:
-    """Return the framing schema of codebook 1.0 (docs/codebook.md)."""
+    """Return the framing schema of codebook 1.1 (docs/codebook.md)."""
     return Schema(
         "biaskit-framing",
         CODEBOOK_VERSION,
@@ -187,12 +187,12 @@ def framing_schema() -> Schema:
             LabelSpec(
                 "EPITHET",
                 description="A removable evaluative modifier: praise, pejorative, "
-                "intensifier or superlative; deleting it leaves the referent intact.",
+                "intensifier, superlative or minimiser; deleting it leaves the referent intact.",
                 color="#e7298a",
                 attributes=[
                     AttributeSpec(
                         "kind",
-                        values=("praise", "pejorative", "intensifier", "superlative"),
+                        values=("praise", "pejorative", "intensifier", "superlative", "minimiser"),
                         description="What the modifier does.",
                     )
                 ],

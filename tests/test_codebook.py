@@ -96,7 +96,7 @@ def test_every_quoted_example_occurs_verbatim_in_a_seed_text(
 def test_the_schema_implements_this_codebook_version(codebook: str, corpus: biaskit.Corpus) -> None:
     version = re.search(r"^Codebook version: \*\*([^*]+)\*\*$", codebook, re.MULTILINE)
     assert version is not None
-    assert corpus.schema.version == version.group(1) == "1.0"
+    assert corpus.schema.version == version.group(1) == "1.1"
     # The change log has an entry for this version.
     assert re.search(rf"^### {re.escape(version.group(1))}\s*$", codebook, re.MULTILINE)
 
