@@ -958,3 +958,46 @@ def test_a_save_that_fails_part_way_leaves_every_file_as_it_was(tmp_path: Path) 
         save_corpus(bad, tmp_path, overwrite=True)
     after = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
     assert after == before  # same files, same bytes, no temporary file left
+
+
+def test_an_edited_text_is_one_problem_that_counts_the_spans_it_broke(tmp_path: Path) -> None:
+    from biaskit import AnnotationSet, Corpus, Document, LabelSpec, Schema, Span, save_corpus
+    from biaskit import validate as validate_folder
+
+    schema = Schema("s", "1", [LabelSpec("X")])
+    doc = Document("d", "The US killed the general.")
+    sets = [
+        AnnotationSet(doc, "a", [Span(7, 13, "X"), Span(18, 25, "X")]),
+        AnnotationSet(doc, "b", [Span(7, 13, "X")]),
+    ]
+    save_corpus(Corpus([doc], schema, sets), tmp_path)
+    docs = tmp_path / "documents.jsonl"
+    docs.write_text(docs.read_text(encoding="utf-8").replace("killed", "slew"), encoding="utf-8")
+    problems = validate_folder(tmp_path)
+    assert [(p.code, p.path, p.line) for p in problems] == [
+        ("hash-mismatch", str(tmp_path / "documents.jsonl"), 2)
+    ]
+    # a's first span now covers other text, its second runs past the shorter text.
+    assert problems[0].message.endswith(
+        "3 span(s) no longer match the text they were made on "
+        f"(2 in {tmp_path / 'spans' / 'a.jsonl'}, 1 in {tmp_path / 'spans' / 'b.jsonl'})"
+    )
+
+
+def test_a_long_text_mismatch_shows_where_the_texts_differ(tmp_path: Path) -> None:
+    from biaskit import AnnotationSet, Corpus, Document, LabelSpec, Schema, Span, save_corpus
+    from biaskit import validate as validate_folder
+
+    text = "At the same time, we should expect a suspension of talks on withdrawing troops."
+    doc = Document("d", text)
+    schema = Schema("s", "1", [LabelSpec("X")])
+    save_corpus(Corpus([doc], schema, [AnnotationSet(doc, "a", [Span(0, 78, "X")])]), tmp_path)
+    spans = tmp_path / "spans" / "a.jsonl"
+    spans.write_text(
+        spans.read_text(encoding="utf-8").replace("talks on", "talks in"), encoding="utf-8"
+    )
+    (problem,) = validate_folder(tmp_path)
+    assert problem.code == "text-mismatch"
+    # Both texts are cut to the same window, just before where they differ.
+    assert "span text '…ion of talks in withdrawing troops' does not match" in problem.message
+    assert "which is '…ion of talks on withdrawing troops'" in problem.message

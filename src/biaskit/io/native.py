@@ -650,14 +650,41 @@ def _problem(sink: list[Problem], shown: str, line: _Line, key: str | None) -> C
     return add
 
 
+@attrs.define
+class _Edited:
+    """A document whose text no longer matches its hash, and the spans that broke."""
+
+    problem_index: int
+    broken: dict[str, int] = attrs.field(factory=dict)
+
+    def note(self, sink: list[Problem]) -> None:
+        """Add the count of broken spans to the document's hash-mismatch problem."""
+        if not self.broken:
+            return
+        counts = ", ".join(f"{n} in {where}" for where, n in self.broken.items())
+        total = sum(self.broken.values())
+        problem = sink[self.problem_index]
+        message = (
+            f"{problem.message}; {total} span(s) no longer match the text they were "
+            f"made on ({counts})"
+        )
+        sink[self.problem_index] = attrs.evolve(problem, message=message)
+
+
 def _read_documents(
-    lines: Iterable[_Line], shown: str, sink: list[Problem], rejected: set[str] | None = None
+    lines: Iterable[_Line],
+    shown: str,
+    sink: list[Problem],
+    rejected: set[str] | None = None,
+    edited: dict[str, _Edited] | None = None,
 ) -> Iterator[tuple[int, Document]]:
     """Yield ``(line, document)`` for each usable document line; record problems in ``sink``.
 
     ``lines`` are the record lines of a documents file (see :func:`_open_records`).
     The ids of document lines that could not be used go into ``rejected``, so
-    that spans pointing at them are not reported a second time.
+    that spans pointing at them are not reported a second time; documents whose
+    text no longer matches its hash go into ``edited``, so that the spans this
+    broke are counted in that one problem rather than reported one by one.
     """
     seen: dict[str, int] = {}
     for line in lines:
@@ -696,6 +723,8 @@ def _read_documents(
         if rejected is not None:
             rejected.discard(doc.id)
         if record["sha256"] != doc.sha256:
+            if edited is not None:
+                edited[doc.id] = _Edited(len(sink))
             _problem(sink, shown, line, "sha256")(
                 f"text hash does not match: the record says {record['sha256'][:12]}…, the text "
                 f"hashes to {doc.sha256[:12]}…; the text was edited after annotation or the "
@@ -738,6 +767,7 @@ def _read_spans(
     rejected: Container[str],
     schema: Schema | None,
     sink: list[Problem],
+    edited: Mapping[str, _Edited] | None = None,
 ) -> tuple[str, list[_SpanLine]] | None:
     """Read one annotator's spans file; return (annotator, spans with their lines).
 
@@ -823,7 +853,12 @@ def _read_spans(
                     "missing-document",
                 )
             continue
+        damage = edited.get(document.id) if edited is not None else None
         n = len(document.text)
+        if span.end > n and damage is not None:
+            # One cause, one problem: counted in the document's hash mismatch.
+            damage.broken[shown] = damage.broken.get(shown, 0) + 1
+            continue
         if span.end > n:
             _problem(sink, shown, line, "end")(
                 f"span end {span.end} is past the end of document {document.id!r} "
@@ -833,10 +868,14 @@ def _read_spans(
             continue
         covered = document.text[span.start : span.end]
         if covered != record["text"]:
+            if damage is not None:
+                damage.broken[shown] = damage.broken.get(shown, 0) + 1
+                continue
             hint = _unit_hint(document.text, span.start, span.end, record["text"])
+            expected, found_text = _contrast(record["text"], covered)
             _problem(sink, shown, line, "text")(
-                f"span text {_short(record['text'])} does not match the document text at "
-                f"[{span.start}, {span.end}), which is {_short(covered)}{hint}",
+                f"span text {expected} does not match the document text at "
+                f"[{span.start}, {span.end}), which is {found_text}{hint}",
                 "text-mismatch",
             )
             continue
@@ -855,6 +894,18 @@ def _read_spans(
 
 def _short(text: str, limit: int = 40) -> str:
     return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
+def _contrast(a: str, b: str, limit: int = 40) -> tuple[str, str]:
+    """Show two texts cut to the same window around where they first differ."""
+    if len(a) <= limit and len(b) <= limit:
+        return repr(a), repr(b)
+    first = next(
+        (i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b))
+    )
+    start = max(0, first - limit // 3)
+    lead = "…" if start else ""
+    return _short(lead + a[start:], limit), _short(lead + b[start:], limit)
 
 
 def _unit_hint(text: str, start: int, end: int, covered: str) -> str:
@@ -955,12 +1006,13 @@ def _check_corpus(root: Path, display: str, sink: list[Problem]) -> Corpus | Non
 
     documents: dict[str, Document] | None = None
     rejected: set[str] = set()
+    edited: dict[str, _Edited] = {}
     docs_path = root / DOCUMENTS_FILE
     shown_docs = _shown(display, DOCUMENTS_FILE)
     if _is_readable_file(docs_path, shown_docs, sink):
         _, lines = _open_records(docs_path, "documents", shown_docs, sink)
         if lines is not None:
-            read = _read_documents(lines, shown_docs, sink, rejected)
+            read = _read_documents(lines, shown_docs, sink, rejected, edited)
             documents = {doc.id: doc for _, doc in read}
 
     by_annotator: dict[str, list[_SpanLine]] = {}
@@ -980,7 +1032,9 @@ def _check_corpus(root: Path, display: str, sink: list[Problem]) -> Corpus | Non
                 shown_spans = _shown(display, f"{SPANS_DIR}/{spans_path.name}")
                 if not _is_readable_file(spans_path, shown_spans, sink):
                     continue
-                spans = _read_spans(spans_path, shown_spans, documents, rejected, schema, sink)
+                spans = _read_spans(
+                    spans_path, shown_spans, documents, rejected, schema, sink, edited
+                )
                 if spans is None:
                     continue
                 annotator, found = spans
@@ -999,6 +1053,8 @@ def _check_corpus(root: Path, display: str, sink: list[Problem]) -> Corpus | Non
                 annotators[annotator] = shown_spans
                 by_annotator[annotator] = found
 
+    for damage in edited.values():
+        damage.note(sink)
     if schema is None or documents is None or any(p.is_error for p in sink):
         return None
     sets: list[AnnotationSet] = []
