@@ -90,3 +90,14 @@ def test_saving_over_the_corpus_needs_overwrite(
     with pytest.raises(biaskit.OutputExistsError, match="overwrite"):
         save_corpus(corpus, copy)
     assert before == {p: p.read_bytes() for p in copy.rglob("*") if p.is_file()}
+
+
+def test_the_gold_set_uses_every_label_of_the_schema(corpus: biaskit.Corpus) -> None:
+    used = {span.label for _, span in corpus.spans(annotator="gold")}
+    assert used == set(corpus.schema.label_names)
+
+
+def test_both_passes_cover_every_framing_label(corpus: biaskit.Corpus) -> None:
+    framing = set(corpus.schema.label_names) - {"BOILERPLATE"}
+    for annotator in ("coder-a", "coder-b"):
+        assert {s.label for _, s in corpus.spans(annotator=annotator)} == framing, annotator
