@@ -17,12 +17,14 @@ Examples
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Protocol
 
 from biaskit.errors import Problem
-from biaskit.model import Span
+from biaskit.model import AttributeValue
 
 __all__ = [
+    "SpanLike",
     "check_overlaps",
     "check_span_text",
     "check_text",
@@ -30,6 +32,24 @@ __all__ = [
 ]
 
 _EDGE_PUNCTUATION = ".,:;"
+
+
+class SpanLike(Protocol):
+    """What the checks read of a span: a :class:`~biaskit.model.Span` or a lighter record."""
+
+    @property
+    def start(self) -> int: ...  # noqa: D102
+
+    @property
+    def end(self) -> int: ...  # noqa: D102
+
+    @property
+    def label(self) -> str: ...  # noqa: D102
+
+    @property
+    def attributes(self) -> Mapping[str, AttributeValue]: ...  # noqa: D102
+
+
 _ZWJ = "\u200d"
 
 
@@ -119,13 +139,35 @@ def splits_cluster(text: str, offset: int) -> bool:
     return False
 
 
-def check_span_text(text: str, span: Span) -> list[Problem]:
+def _plain_edges(text: str, start: int, end: int) -> bool:
+    r"""Whether a span's edges are surely fine: the common case, decided cheaply.
+
+    Edge characters that are not space nor ``.,:;``, and ASCII on both sides of
+    each boundary other than a ``\r`` (no ASCII character joins a cluster but
+    ``\r`` before ``\n``).
+    """
+    first, last = text[start], text[end - 1]
+    if first.isspace() or last.isspace() or first in _EDGE_PUNCTUATION:
+        return False
+    if last in _EDGE_PUNCTUATION:
+        return False
+    for offset in (start, end):
+        if 0 < offset < len(text):
+            before, after = text[offset - 1], text[offset]
+            if before == "\r" or not (before.isascii() and after.isascii()):
+                return False
+    return True
+
+
+def check_span_text(text: str, span: SpanLike) -> list[Problem]:
     """Return warnings about where a span's edges fall in ``text``.
 
     Whitespace or ``.,:;`` at an edge (no tokenizer aligns such a span, and
     PTC-style data trims them); an edge that splits a character cluster.
     The span must lie within the text.
     """
+    if _plain_edges(text, span.start, span.end):
+        return []
     problems: list[Problem] = []
     covered = text[span.start : span.end]
     for side, char in (("start", covered[0]), ("end", covered[-1])):
@@ -158,7 +200,7 @@ def _describe(char: str) -> str:
     return repr(char)
 
 
-def check_overlaps(spans: Sequence[Span]) -> list[tuple[int, int, Problem]]:
+def check_overlaps(spans: Sequence[SpanLike]) -> list[tuple[int, int, Problem]]:
     """Find same-label overlaps and exact duplicates among one annotator's spans of one document.
 
     Returns ``(i, j, problem)`` with ``i < j`` indices into ``spans`` (the problem
@@ -166,6 +208,7 @@ def check_overlaps(spans: Sequence[Span]) -> list[tuple[int, int, Problem]]:
     and attributes) is a warning; any other overlap of two spans with the same
     label is an error.
 
+    >>> from biaskit.model import Span
     >>> spans = [Span(0, 5, "A"), Span(3, 8, "A"), Span(3, 8, "B"), Span(3, 8, "B")]
     >>> [(i, j, p.code) for i, j, p in check_overlaps(spans)]
     [(0, 1, 'overlap'), (2, 3, 'exact-duplicate')]

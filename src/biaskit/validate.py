@@ -100,7 +100,7 @@ def validate(*paths: str | os.PathLike[str]) -> list[Problem]:
         elif files is not None:
             wanted[key] = [*files, path]
     for key, files in wanted.items():
-        checked = check_corpus(shown_roots[key])
+        checked = check_corpus(shown_roots[key], build=False)
         problems.extend(_filter(checked.problems, files))
     return problems
 

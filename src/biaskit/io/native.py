@@ -33,11 +33,12 @@ Examples
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 from collections.abc import Callable, Container, Generator, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import IO, Any, Final
+from typing import IO, Any, Final, NamedTuple
 
 import attrs
 
@@ -46,7 +47,7 @@ from biaskit.checks import check_overlaps, check_span_text, check_text
 from biaskit.corpus import Corpus
 from biaskit.errors import AnnotationError, BiaskitError, Problem, Severity
 from biaskit.io.offsets import units_matching
-from biaskit.model import AnnotationSet, Document, FrozenMap, JsonValue, Span
+from biaskit.model import AnnotationSet, AttributeValue, Document, FrozenMap, JsonValue, Span
 from biaskit.schema import AttributeSpec, LabelSpec, Schema
 
 __all__ = [
@@ -369,8 +370,7 @@ def _find(text: str, needle: str | None) -> tuple[int, int]:
 # Reading JSON Lines with locations.
 
 
-@attrs.frozen
-class _Line:
+class _Line(NamedTuple):
     number: int
     text: str
     record: dict[str, Any]
@@ -388,16 +388,20 @@ class _Line:
         return index + 1 if index >= 0 else 1
 
 
-def _pairs_hook(duplicates: list[str]) -> Callable[[list[tuple[str, Any]]], dict[str, Any]]:
+def _decoder(duplicates: list[str]) -> json.JSONDecoder:
+    """Return a JSON decoder that records keys given twice in an object into ``duplicates``."""
+
     def hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        result: dict[str, Any] = {}
-        for key, value in pairs:
-            if key in result:
-                duplicates.append(key)
-            result[key] = value
+        result = dict(pairs)
+        if len(result) != len(pairs):  # rare: only then look for which key repeats
+            seen: set[str] = set()
+            for key, _ in pairs:
+                if key in seen:
+                    duplicates.append(key)
+                seen.add(key)
         return result
 
-    return hook
+    return json.JSONDecoder(object_pairs_hook=hook)
 
 
 def _read_jsonl(path: Path, shown: str, sink: list[Problem]) -> Generator[_Line, None, None]:
@@ -405,6 +409,8 @@ def _read_jsonl(path: Path, shown: str, sink: list[Problem]) -> Generator[_Line,
     offset = 0
     crlf_lines = 0
     first_crlf = 0
+    duplicates: list[str] = []
+    decoder = _decoder(duplicates)
     with path.open("rb") as stream:
         for number, raw in enumerate(stream, 1):
             line_start = offset
@@ -456,9 +462,9 @@ def _read_jsonl(path: Path, shown: str, sink: list[Problem]) -> Generator[_Line,
                     )
                 )
                 continue
-            duplicates: list[str] = []
+            duplicates.clear()
             try:
-                record = json.loads(text, object_pairs_hook=_pairs_hook(duplicates))
+                record = decoder.decode(text)
             except json.JSONDecodeError as exc:
                 sink.append(
                     Problem(
@@ -485,7 +491,9 @@ def _read_jsonl(path: Path, shown: str, sink: list[Problem]) -> Generator[_Line,
                     )
                 )
                 continue
-            yield _Line(number, text, record, tuple(dict.fromkeys(duplicates)))
+            yield _Line(
+                number, text, record, tuple(dict.fromkeys(duplicates)) if duplicates else ()
+            )
     if crlf_lines:
         sink.append(
             Problem(
@@ -753,11 +761,90 @@ def _is_name(value: str) -> bool:
     return bool(value) and value == value.strip()
 
 
-@attrs.frozen
-class _SpanLine:
+_NO_ATTRIBUTES: Final[Mapping[str, AttributeValue]] = FrozenMap()
+
+
+class _SpanRecord(NamedTuple):
+    """A span line as read: what the checks need, and the record to build a Span from."""
+
+    start: int
+    end: int
+    label: str
+    attributes: Mapping[str, AttributeValue]
     line: int
     doc: str
-    span: Span
+    record: dict[str, Any]
+
+    def to_span(self, annotator: str) -> Span:
+        """Build the model's span (only when a corpus is loaded, not to validate)."""
+        return Span(
+            self.start,
+            self.end,
+            self.label,
+            attributes=self.attributes,
+            annotator=annotator,
+            note=self.record.get("note"),
+            id=self.record["id"],
+            group=self.record.get("group"),
+        )
+
+
+_SPAN_KEYS: Final = frozenset(_SPAN_FIELDS)
+_SPAN_REQUIRED_KEYS: Final = frozenset(_SPAN_REQUIRED)
+
+
+def _span_fields_ok(line: _Line) -> bool:
+    """Whether a span record has exactly the right fields and types (the common case).
+
+    A fast filter; when it says no, :func:`_check_fields` finds and reports what is wrong.
+    """
+    record = line.record
+    keys = record.keys()
+    if line.duplicates or not (_SPAN_REQUIRED_KEYS <= keys <= _SPAN_KEYS):
+        return False
+    get = record.get
+    return (
+        type(record["id"]) is str
+        and type(record["doc"]) is str
+        and type(record["start"]) is int
+        and type(record["end"]) is int
+        and type(record["label"]) is str
+        and type(record["text"]) is str
+        and type(get("attributes", _EMPTY)) is dict
+        and type(get("note", "")) is str
+        and type(get("group", "")) is str
+    )
+
+
+_EMPTY: Final[dict[str, Any]] = {}
+
+
+def _plausible_span(start: int, end: int, label: str, attributes: Mapping[str, Any]) -> bool:
+    """Whether :class:`Span` would accept these values (fields already type-checked).
+
+    A fast filter: validating a large file must not build a model object per
+    line. When it says no, the model itself is asked, for the message.
+    """
+    if not (0 <= start < end) or not label or label != label.strip():
+        return False
+    for key, value in attributes.items():
+        kind = type(value)
+        scalar = kind is str or kind is int or kind is bool
+        if not key or not (scalar or (kind is float and math.isfinite(value))):
+            return False
+    return True
+
+
+def _schema_problems(
+    schema: Schema, item: _SpanRecord, cache: dict[tuple[str, tuple[Any, ...]], list[Problem]]
+) -> list[Problem]:
+    """Return ``schema.check_span`` for the span's label and attributes, memoised."""
+    key = (item.label, tuple(item.attributes.items()))
+    problems = cache.get(key)
+    if problems is None:
+        probe = Span(0, 1, item.label, attributes=item.attributes)
+        problems = cache[key] = schema.check_span(probe)
+    return problems
 
 
 def _read_spans(
@@ -768,7 +855,7 @@ def _read_spans(
     schema: Schema | None,
     sink: list[Problem],
     edited: Mapping[str, _Edited] | None = None,
-) -> tuple[str, list[_SpanLine]] | None:
+) -> tuple[str, list[_SpanRecord]] | None:
     """Read one annotator's spans file; return (annotator, spans with their lines).
 
     Returns None when the file cannot be read as a spans file at all.
@@ -803,16 +890,19 @@ def _read_spans(
         # A file name can hold what a name may not (surrounding spaces).
         annotator = path.stem.strip() or "unnamed"
     ids: dict[str, int] = {}
-    found: list[_SpanLine] = []
+    found: list[_SpanRecord] = []
+    schema_cache: dict[tuple[str, tuple[Any, ...]], list[Problem]] = {}
     for line in lines:
         if "biaskit" in line.record:
             _problem(sink, shown, line, "biaskit")(
                 "header record found after the first line", "misplaced-header"
             )
             continue
-        if not _check_fields(line, _SPAN_FIELDS, _SPAN_REQUIRED, "a span", shown, sink):
-            continue
         record = line.record
+        if not _span_fields_ok(line) and not _check_fields(
+            line, _SPAN_FIELDS, _SPAN_REQUIRED, "a span", shown, sink
+        ):
+            continue
         span_id = record["id"]
         if span_id in ids:
             _problem(sink, shown, line, "id")(
@@ -820,73 +910,69 @@ def _read_spans(
             )
         else:
             ids[span_id] = line.number
-        try:
-            span = Span(
-                record["start"],
-                record["end"],
-                record["label"],
-                attributes=record.get("attributes"),
-                annotator=annotator,
-                note=record.get("note"),
-                id=span_id,
-                group=record.get("group"),
-            )
-        except (TypeError, ValueError) as exc:
-            message = str(exc)
-            key = _field_in_message(message, record)
-            if key is None and message.startswith("attribute"):
-                key = "attributes"
-            code = "offset-range" if key in ("start", "end") else "invalid-value"
-            _problem(sink, shown, line, key)(f"invalid span: {message}", code)
-            continue
+        start, end, label = record["start"], record["end"], record["label"]
+        attributes = record.get("attributes", _NO_ATTRIBUTES)
+        if not _plausible_span(start, end, label, attributes):
+            # Let the model say what is wrong, so messages have one source.
+            try:
+                Span(start, end, label, attributes=attributes)
+            except (TypeError, ValueError) as exc:
+                message = str(exc)
+                key = _field_in_message(message, record)
+                if key is None and message.startswith("attribute"):
+                    key = "attributes"
+                code = "offset-range" if key in ("start", "end") else "invalid-value"
+                _problem(sink, shown, line, key)(f"invalid span: {message}", code)
+                continue
+        item = _SpanRecord(start, end, label, attributes, line.number, record["doc"], record)
         if schema is not None:
-            for problem in schema.check_span(span):
+            for problem in _schema_problems(schema, item, schema_cache):
                 key = "label" if problem.code == "unknown-label" else "attributes"
                 sink.append(problem.located(shown, line.number, line.col(key)))
         if documents is None:
             continue
-        document = documents.get(record["doc"])
+        document = documents.get(item.doc)
         if document is None:
-            if record["doc"] not in rejected:
+            if item.doc not in rejected:
                 _problem(sink, shown, line, "doc")(
-                    f"span points at document {record['doc']!r}, which is not in {DOCUMENTS_FILE}",
+                    f"span points at document {item.doc!r}, which is not in {DOCUMENTS_FILE}",
                     "missing-document",
                 )
             continue
         damage = edited.get(document.id) if edited is not None else None
-        n = len(document.text)
-        if span.end > n and damage is not None:
+        text = document.text
+        n = len(text)
+        if end > n and damage is not None:
             # One cause, one problem: counted in the document's hash mismatch.
             damage.broken[shown] = damage.broken.get(shown, 0) + 1
             continue
-        if span.end > n:
+        if end > n:
             _problem(sink, shown, line, "end")(
-                f"span end {span.end} is past the end of document {document.id!r} "
-                f"({n} code points)",
+                f"span end {end} is past the end of document {document.id!r} ({n} code points)",
                 "offset-range",
             )
             continue
-        covered = document.text[span.start : span.end]
+        covered = text[start:end]
         if covered != record["text"]:
             if damage is not None:
                 damage.broken[shown] = damage.broken.get(shown, 0) + 1
                 continue
-            hint = _unit_hint(document.text, span.start, span.end, record["text"])
+            hint = _unit_hint(text, start, end, record["text"])
             expected, found_text = _contrast(record["text"], covered)
             _problem(sink, shown, line, "text")(
                 f"span text {expected} does not match the document text at "
-                f"[{span.start}, {span.end}), which is {found_text}{hint}",
+                f"[{start}, {end}), which is {found_text}{hint}",
                 "text-mismatch",
             )
             continue
-        for problem in check_span_text(document.text, span):
+        for problem in check_span_text(text, item):
             sink.append(problem.located(shown, line.number, line.col("start")))
-        found.append(_SpanLine(line.number, document.id, span))
-    by_doc: dict[str, list[_SpanLine]] = {}
+        found.append(item)
+    by_doc: dict[str, list[_SpanRecord]] = {}
     for item in found:
         by_doc.setdefault(item.doc, []).append(item)
     for items in by_doc.values():
-        for i, j, problem in check_overlaps([it.span for it in items]):
+        for i, j, problem in check_overlaps(items):
             message = f"{problem.message} (other span on line {items[i].line})"
             sink.append(attrs.evolve(problem, message=message).located(shown, items[j].line, 1))
     return annotator, found
@@ -946,16 +1032,24 @@ def _shown(display_root: str, name: str) -> str:
     return str(Path(display_root) / name)
 
 
-def check_corpus(path: str | os.PathLike[str]) -> CheckedCorpus:
+def check_corpus(path: str | os.PathLike[str], *, build: bool = True) -> CheckedCorpus:
     """Read a corpus folder, checking everything, and return problems and corpus.
 
     Never raises for bad content: every problem found is returned with its
     file, line and column. Use :func:`load_corpus` to get a corpus or an error.
+
+    Parameters
+    ----------
+    path : path-like
+        The corpus folder.
+    build : bool
+        Build the :class:`Corpus` when there is no error. Without it, only the
+        problems are found (faster: no model object is made per span).
     """
     display = os.fspath(path)
     sink: list[Problem] = []
     try:
-        corpus = _check_corpus(Path(path), display, sink)
+        corpus = _check_corpus(Path(path), display, sink, build=build)
     except OSError as exc:
         where = exc.filename if exc.filename is not None else display
         reason = exc.strerror or str(exc)
@@ -972,7 +1066,7 @@ def _in_reading_order(problems: list[Problem]) -> tuple[Problem, ...]:
     return tuple(sorted(problems, key=lambda p: (files[p.path], p.line or 0, p.col or 0)))
 
 
-def _check_corpus(root: Path, display: str, sink: list[Problem]) -> Corpus | None:
+def _check_corpus(root: Path, display: str, sink: list[Problem], *, build: bool) -> Corpus | None:
     if not root.exists():
         sink.append(Problem(f"no such corpus folder: {display}", "not-found", path=display))
         return None
@@ -1015,7 +1109,7 @@ def _check_corpus(root: Path, display: str, sink: list[Problem]) -> Corpus | Non
             read = _read_documents(lines, shown_docs, sink, rejected, edited)
             documents = {doc.id: doc for _, doc in read}
 
-    by_annotator: dict[str, list[_SpanLine]] = {}
+    by_annotator: dict[str, list[_SpanRecord]] = {}
     spans_dir = root / SPANS_DIR
     annotators: dict[str, str] = {}
     if spans_dir.exists():
@@ -1055,13 +1149,13 @@ def _check_corpus(root: Path, display: str, sink: list[Problem]) -> Corpus | Non
 
     for damage in edited.values():
         damage.note(sink)
-    if schema is None or documents is None or any(p.is_error for p in sink):
+    if not build or schema is None or documents is None or any(p.is_error for p in sink):
         return None
     sets: list[AnnotationSet] = []
     for annotator, found in by_annotator.items():
         by_doc: dict[str, list[Span]] = {}
         for item in found:
-            by_doc.setdefault(item.doc, []).append(item.span)
+            by_doc.setdefault(item.doc, []).append(item.to_span(annotator))
         sets += [AnnotationSet(documents[d], annotator, spans) for d, spans in by_doc.items()]
     return Corpus(list(documents.values()), schema, sets)
 
