@@ -20,7 +20,7 @@ from biaskit.adjudicate import adjudicate, conflicts_to_dicts, render_conflicts
 from biaskit.agreement import agreement_report, agreement_to_dict, render_agreement
 from biaskit.corpus import Corpus
 from biaskit.errors import AnnotationError, BiaskitError, Problem
-from biaskit.io.native import OutputExistsError, load_corpus, save_spans
+from biaskit.io.native import DEFAULT_LIMITS, OutputExistsError, ReadLimits, load_corpus, save_spans
 from biaskit.model import AnnotationSet
 from biaskit.stats import corpus_statistics, render_statistics
 from biaskit.validate import UNUSABLE_INPUT, validate
@@ -42,7 +42,8 @@ def _summary(problems: Sequence[Problem]) -> str:
 
 
 def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    problems = validate(*args.paths)
+    limits = ReadLimits(max_line_bytes=args.max_line_bytes, max_spans=args.max_spans)
+    problems = validate(*args.paths, limits=limits)
     unusable = any(p.code in UNUSABLE_INPUT for p in problems)
     failing = any(p.is_error or args.strict for p in problems)
     code = EXIT_USAGE if unusable else EXIT_PROBLEMS if failing else EXIT_OK
@@ -178,6 +179,16 @@ def _cmd_adjudicate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of at least 1, got {value}")
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="biaskit",
@@ -204,6 +215,21 @@ def _parser() -> argparse.ArgumentParser:
     validate_cmd.add_argument("--strict", action="store_true", help="warnings fail too (exit 1)")
     validate_cmd.add_argument(
         "-q", "--quiet", action="store_true", help="no summary line on standard error"
+    )
+    validate_cmd.add_argument(
+        "--max-line-bytes",
+        type=_positive_int,
+        default=DEFAULT_LIMITS.max_line_bytes,
+        metavar="N",
+        help="report (and skip unread) any line longer than N bytes "
+        f"(default {DEFAULT_LIMITS.max_line_bytes})",
+    )
+    validate_cmd.add_argument(
+        "--max-spans",
+        type=_positive_int,
+        default=DEFAULT_LIMITS.max_spans,
+        metavar="N",
+        help=f"report a spans file with more than N spans (default {DEFAULT_LIMITS.max_spans})",
     )
     validate_cmd.set_defaults(run=_cmd_validate)
 

@@ -17,7 +17,14 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from biaskit.errors import Problem
-from biaskit.io.native import DOCUMENTS_FILE, SCHEMA_FILE, SPANS_DIR, check_corpus
+from biaskit.io.native import (
+    DEFAULT_LIMITS,
+    DOCUMENTS_FILE,
+    SCHEMA_FILE,
+    SPANS_DIR,
+    ReadLimits,
+    check_corpus,
+)
 
 __all__ = ["UNUSABLE_INPUT", "validate"]
 
@@ -47,7 +54,7 @@ def _same_file(shown: str | None, target: Path) -> bool:
         return False
 
 
-def validate(*paths: str | os.PathLike[str]) -> list[Problem]:
+def validate(*paths: str | os.PathLike[str], limits: ReadLimits = DEFAULT_LIMITS) -> list[Problem]:
     """Check corpus folders, or files within them, and return every problem found.
 
     A folder is checked as a whole corpus. A file (``documents.jsonl``,
@@ -60,6 +67,9 @@ def validate(*paths: str | os.PathLike[str]) -> list[Problem]:
     ----------
     *paths : path-like
         Corpus folders or files in them.
+    limits : ReadLimits
+        Bounds on line length and spans per file, so that a hostile file is
+        reported instead of exhausting memory.
 
     Returns
     -------
@@ -100,7 +110,7 @@ def validate(*paths: str | os.PathLike[str]) -> list[Problem]:
         elif files is not None:
             wanted[key] = [*files, path]
     for key, files in wanted.items():
-        checked = check_corpus(shown_roots[key], build=False)
+        checked = check_corpus(shown_roots[key], build=False, limits=limits)
         problems.extend(_filter(checked.problems, files))
     return problems
 

@@ -57,6 +57,7 @@ __all__ = [
     "SPANS_DIR",
     "CheckedCorpus",
     "OutputExistsError",
+    "ReadLimits",
     "check_corpus",
     "dumps_schema",
     "iter_documents",
@@ -77,6 +78,33 @@ _BOM = b"\xef\xbb\xbf"
 
 class OutputExistsError(BiaskitError, FileExistsError):
     """A write would replace existing files and overwriting was not asked for."""
+
+
+@attrs.frozen
+class ReadLimits:
+    """Bounds that keep reading a hostile or broken file from exhausting memory.
+
+    Parameters
+    ----------
+    max_line_bytes : int
+        A longer line of a ``.jsonl`` file is reported (``line-too-long``) and
+        skipped without being held in memory.
+    max_spans : int
+        A spans file with more span lines is reported (``too-many-spans``) and
+        the rest of it is not read.
+    """
+
+    max_line_bytes: int = attrs.field(default=64 * 1024 * 1024, kw_only=True)
+    max_spans: int = attrs.field(default=10_000_000, kw_only=True)
+
+    @max_line_bytes.validator
+    @max_spans.validator
+    def _positive(self, attribute: attrs.Attribute[int], value: int) -> None:
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise ValueError(f"{attribute.name} must be a positive integer, not {value!r}")
+
+
+DEFAULT_LIMITS: Final = ReadLimits()
 
 
 # ---------------------------------------------------------------------------
@@ -404,7 +432,30 @@ def _decoder(duplicates: list[str]) -> json.JSONDecoder:
     return json.JSONDecoder(object_pairs_hook=hook)
 
 
-def _read_jsonl(path: Path, shown: str, sink: list[Problem]) -> Generator[_Line, None, None]:
+def _bounded_lines(stream: IO[bytes], limit: int) -> Iterator[tuple[bytes | None, int]]:
+    """Yield ``(line, size)`` for each line, or ``(None, size)`` for one over ``limit`` bytes.
+
+    An over-long line is read through in chunks and never held in memory whole.
+    """
+    while True:
+        raw = stream.readline(limit + 1)
+        if not raw:
+            return
+        if len(raw) <= limit or raw.endswith(b"\n"):
+            yield raw, len(raw)
+            continue
+        size = len(raw)
+        while True:
+            chunk = stream.readline(1 << 20)
+            size += len(chunk)
+            if not chunk or chunk.endswith(b"\n"):
+                break
+        yield None, size
+
+
+def _read_jsonl(
+    path: Path, shown: str, sink: list[Problem], limits: ReadLimits = DEFAULT_LIMITS
+) -> Generator[_Line, None, None]:
     """Yield each JSON object line of a file; put every unreadable line's problem in ``sink``."""
     offset = 0
     crlf_lines = 0
@@ -412,9 +463,23 @@ def _read_jsonl(path: Path, shown: str, sink: list[Problem]) -> Generator[_Line,
     duplicates: list[str] = []
     decoder = _decoder(duplicates)
     with path.open("rb") as stream:
-        for number, raw in enumerate(stream, 1):
+        for number, (read, size) in enumerate(_bounded_lines(stream, limits.max_line_bytes), 1):
             line_start = offset
-            offset += len(raw)
+            offset += size
+            if read is None:
+                sink.append(
+                    Problem(
+                        f"line is {size} bytes, over the limit of {limits.max_line_bytes}; "
+                        "it was skipped unread (raise the limit with --max-line-bytes)",
+                        "line-too-long",
+                        "error",
+                        shown,
+                        number,
+                        1,
+                    )
+                )
+                continue
+            raw = read
             if number == 1 and raw.startswith(_BOM):
                 sink.append(
                     Problem(
@@ -616,7 +681,7 @@ def _check_header(line: _Line, kind: str, shown: str, sink: list[Problem]) -> bo
 
 
 def _open_records(
-    path: Path, kind: str, shown: str, sink: list[Problem]
+    path: Path, kind: str, shown: str, sink: list[Problem], limits: ReadLimits = DEFAULT_LIMITS
 ) -> tuple[_Line | None, Iterator[_Line] | None]:
     """Read the header of a JSON Lines file of ``kind``; return it and the record lines.
 
@@ -624,7 +689,7 @@ def _open_records(
     is then a record). The record lines are None when the file cannot be read
     as ``kind`` at all (see :func:`_check_header`).
     """
-    lines = _read_jsonl(path, shown, sink)
+    lines = _read_jsonl(path, shown, sink, limits)
     before = len(sink)
     first = next(lines, None)
     if first is not None and "biaskit" in first.record:
@@ -763,6 +828,18 @@ def _is_name(value: str) -> bool:
 
 _NO_ATTRIBUTES: Final[Mapping[str, AttributeValue]] = FrozenMap()
 
+_UNREADABLE_LINE: Final = frozenset({"json-syntax", "encoding", "line-too-long", "wrong-type"})
+
+
+class _AnyId:
+    """A container holding every document id (see ``rejected`` in :func:`_read_spans`)."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+_ANY_ID: Final = _AnyId()
+
 
 class _SpanRecord(NamedTuple):
     """A span line as read: what the checks need, and the record to build a Span from."""
@@ -855,6 +932,7 @@ def _read_spans(
     schema: Schema | None,
     sink: list[Problem],
     edited: Mapping[str, _Edited] | None = None,
+    limits: ReadLimits = DEFAULT_LIMITS,
 ) -> tuple[str, list[_SpanRecord]] | None:
     """Read one annotator's spans file; return (annotator, spans with their lines).
 
@@ -865,7 +943,7 @@ def _read_spans(
     a ``rejected`` document (one whose line has its own error) are not checked
     against it either.
     """
-    header, lines = _open_records(path, "spans", shown, sink)
+    header, lines = _open_records(path, "spans", shown, sink, limits)
     if lines is None:
         return None
     annotator = header.record.get("annotator") if header is not None else None
@@ -892,7 +970,16 @@ def _read_spans(
     ids: dict[str, int] = {}
     found: list[_SpanRecord] = []
     schema_cache: dict[tuple[str, tuple[Any, ...]], list[Problem]] = {}
+    count = 0
     for line in lines:
+        count += 1
+        if count > limits.max_spans:
+            _problem(sink, shown, line, None)(
+                f"more than {limits.max_spans} span lines; the rest of the file was not "
+                "read (raise the limit with --max-spans)",
+                "too-many-spans",
+            )
+            break  # the line generator is dropped here, closing the file
         if "biaskit" in line.record:
             _problem(sink, shown, line, "biaskit")(
                 "header record found after the first line", "misplaced-header"
@@ -1032,7 +1119,9 @@ def _shown(display_root: str, name: str) -> str:
     return str(Path(display_root) / name)
 
 
-def check_corpus(path: str | os.PathLike[str], *, build: bool = True) -> CheckedCorpus:
+def check_corpus(
+    path: str | os.PathLike[str], *, build: bool = True, limits: ReadLimits = DEFAULT_LIMITS
+) -> CheckedCorpus:
     """Read a corpus folder, checking everything, and return problems and corpus.
 
     Never raises for bad content: every problem found is returned with its
@@ -1045,11 +1134,13 @@ def check_corpus(path: str | os.PathLike[str], *, build: bool = True) -> Checked
     build : bool
         Build the :class:`Corpus` when there is no error. Without it, only the
         problems are found (faster: no model object is made per span).
+    limits : ReadLimits
+        Bounds on line length and spans per file.
     """
     display = os.fspath(path)
     sink: list[Problem] = []
     try:
-        corpus = _check_corpus(Path(path), display, sink, build=build)
+        corpus = _check_corpus(Path(path), display, sink, build=build, limits=limits)
     except OSError as exc:
         where = exc.filename if exc.filename is not None else display
         reason = exc.strerror or str(exc)
@@ -1066,7 +1157,9 @@ def _in_reading_order(problems: list[Problem]) -> tuple[Problem, ...]:
     return tuple(sorted(problems, key=lambda p: (files[p.path], p.line or 0, p.col or 0)))
 
 
-def _check_corpus(root: Path, display: str, sink: list[Problem], *, build: bool) -> Corpus | None:
+def _check_corpus(
+    root: Path, display: str, sink: list[Problem], *, build: bool, limits: ReadLimits
+) -> Corpus | None:
     if not root.exists():
         sink.append(Problem(f"no such corpus folder: {display}", "not-found", path=display))
         return None
@@ -1099,15 +1192,21 @@ def _check_corpus(root: Path, display: str, sink: list[Problem], *, build: bool)
         schema = _parse_schema(text, shown_schema, sink)
 
     documents: dict[str, Document] | None = None
-    rejected: set[str] = set()
+    rejected_lines: set[str] = set()
+    rejected: Container[str] = rejected_lines
     edited: dict[str, _Edited] = {}
     docs_path = root / DOCUMENTS_FILE
     shown_docs = _shown(display, DOCUMENTS_FILE)
     if _is_readable_file(docs_path, shown_docs, sink):
-        _, lines = _open_records(docs_path, "documents", shown_docs, sink)
+        before = len(sink)
+        _, lines = _open_records(docs_path, "documents", shown_docs, sink, limits)
         if lines is not None:
-            read = _read_documents(lines, shown_docs, sink, rejected, edited)
+            read = _read_documents(lines, shown_docs, sink, rejected_lines, edited)
             documents = {doc.id: doc for _, doc in read}
+        if any(p.code in _UNREADABLE_LINE for p in sink[before:]):
+            # A line that could not be read may hold any id: no span can be
+            # called missing its document without repeating that one error.
+            rejected = _ANY_ID
 
     by_annotator: dict[str, list[_SpanRecord]] = {}
     spans_dir = root / SPANS_DIR
@@ -1127,7 +1226,7 @@ def _check_corpus(root: Path, display: str, sink: list[Problem], *, build: bool)
                 if not _is_readable_file(spans_path, shown_spans, sink):
                     continue
                 spans = _read_spans(
-                    spans_path, shown_spans, documents, rejected, schema, sink, edited
+                    spans_path, shown_spans, documents, rejected, schema, sink, edited, limits
                 )
                 if spans is None:
                     continue
@@ -1205,7 +1304,7 @@ def _read_text(path: Path, shown: str, sink: list[Problem]) -> str | None:
         return None
 
 
-def load_corpus(path: str | os.PathLike[str]) -> Corpus:
+def load_corpus(path: str | os.PathLike[str], *, limits: ReadLimits = DEFAULT_LIMITS) -> Corpus:
     """Load a corpus folder.
 
     Raises
@@ -1214,7 +1313,7 @@ def load_corpus(path: str | os.PathLike[str]) -> Corpus:
         Holding every problem found, if any error was found (warnings alone
         do not stop loading; :func:`biaskit.validate` reports them).
     """
-    checked = check_corpus(path)
+    checked = check_corpus(path, limits=limits)
     if checked.corpus is None:
         errors = checked.errors
         raise AnnotationError(
