@@ -120,3 +120,21 @@ def test_save_spans_needs_the_documents_and_keeps_other_files(
     assert {p: b for p, b in snapshot(copy).items() if p != target} == before
     with pytest.raises(biaskit.OutputExistsError):
         save_spans(corpus.with_annotations([new]), copy, "c")
+
+
+def test_annotate_with_rules_writes_a_valid_spans_file(tmp_path: Path, repo_root: Path) -> None:
+    copy = tmp_path / "annotations"
+    shutil.copytree(repo_root / "annotations", copy)
+    before = snapshot(copy)
+    result = run("annotate", "--rules", str(copy), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout)
+    target = copy / "spans" / "biaskit-rules.jsonl"
+    assert payload["spans_file"] == str(target)
+    assert payload["labels"]["ATTRIBUTION"] > 0
+    assert payload["labels"]["SCARE_QUOTE"] > 0
+    assert {p: b for p, b in snapshot(copy).items() if p != target} == before
+    assert run("validate", "--strict", str(copy)).returncode == 0
+    again = run("annotate", "--rules", str(copy))
+    assert again.returncode == 2
+    assert "--overwrite" in again.stderr

@@ -52,6 +52,14 @@ from biaskit.metrics import (
     token_scores,
 )
 from biaskit.model import AnnotationSet, Document, FrozenMap, Span, text_sha256
+from biaskit.readability import Readability, readability
+from biaskit.rules import (
+    hedges_and_boosters,
+    reporting_verbs,
+    rule_spans,
+    scare_quotes,
+    variant_terms,
+)
 from biaskit.schema import AttributeSpec, LabelSpec, Schema
 from biaskit.stats import CorpusStatistics, corpus_statistics, render_statistics
 from biaskit.tokens import tokenize
@@ -91,6 +99,7 @@ __all__ = [
     "LabelSpec",
     "OutputExistsError",
     "Problem",
+    "Readability",
     "Schema",
     "Span",
     "SpanReport",
@@ -112,6 +121,7 @@ __all__ = [
     "find_boilerplate",
     "find_variants",
     "fleiss_kappa",
+    "hedges_and_boosters",
     "iter_documents",
     "krippendorff_alpha",
     "layer_agreement",
@@ -121,12 +131,16 @@ __all__ = [
     "mark_boilerplate",
     "ptc_scores",
     "ptc_tc_scores",
+    "readability",
     "render_agreement",
     "render_conflicts",
     "render_scores",
     "render_statistics",
+    "reporting_verbs",
+    "rule_spans",
     "save_corpus",
     "save_spans",
+    "scare_quotes",
     "schema_scores",
     "scores_to_dict",
     "span_f1",
@@ -135,4 +149,5 @@ __all__ = [
     "tokenize",
     "unitizing_alpha",
     "validate",
+    "variant_terms",
 ]

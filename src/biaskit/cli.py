@@ -189,6 +189,34 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _cmd_annotate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from biaskit.rules import annotate
+    from biaskit.variants import load_variants
+
+    loaded = _load(args.corpus, err)
+    if isinstance(loaded, int):
+        return loaded
+    registry_path = args.registry
+    if registry_path is None and (Path(args.corpus) / "variants.json").is_file():
+        registry_path = Path(args.corpus) / "variants.json"
+    registry = load_variants(registry_path) if registry_path is not None else None
+    sets = annotate(loaded, registry=registry, annotator=args.annotator)
+    merged = loaded.with_annotations(sets, replace=True)
+    target = save_spans(merged, args.out or args.corpus, args.annotator, overwrite=args.overwrite)
+    counts: dict[str, int] = {}
+    for aset in sets:
+        for span in aset.spans:
+            counts[span.label] = counts.get(span.label, 0) + 1
+    if args.format == "json":
+        payload = {"spans_file": str(target), "annotator": args.annotator, "labels": counts}
+        out.write(json.dumps(payload, indent=2) + "\n")
+    else:
+        out.write(f"wrote {sum(counts.values())} spans to {target}\n")
+        for label, n in sorted(counts.items()):
+            out.write(f"  {label:<14} {n}\n")
+    return EXIT_OK
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="biaskit",
@@ -293,6 +321,35 @@ def _parser() -> argparse.ArgumentParser:
     adjudicate_cmd.add_argument("--overwrite", action="store_true")
     adjudicate_cmd.add_argument("--format", choices=("text", "json"), default="text")
     adjudicate_cmd.set_defaults(run=_cmd_adjudicate)
+
+    annotate_cmd = commands.add_parser(
+        "annotate",
+        help="pre-annotate a corpus with the rule detectors",
+        description=(
+            "Run biaskit's rule detectors (scare quotes, reporting verbs, hedges and "
+            "boosters, variant-registry names) over every document and write their spans "
+            "as one annotator's file, for annotators to correct."
+        ),
+    )
+    annotate_cmd.add_argument("corpus", metavar="CORPUS", help="corpus folder")
+    annotate_cmd.add_argument(
+        "--rules", action="store_true", required=True, help="use the rule detectors"
+    )
+    annotate_cmd.add_argument(
+        "--out",
+        metavar="FOLDER",
+        help="corpus folder to write spans/ANNOTATOR.jsonl into (default: CORPUS)",
+    )
+    annotate_cmd.add_argument("--annotator", default="biaskit-rules", metavar="NAME")
+    annotate_cmd.add_argument(
+        "--registry",
+        type=Path,
+        metavar="FILE",
+        help="variant registry (default: CORPUS/variants.json when present)",
+    )
+    annotate_cmd.add_argument("--overwrite", action="store_true")
+    annotate_cmd.add_argument("--format", choices=("text", "json"), default="text")
+    annotate_cmd.set_defaults(run=_cmd_annotate)
     return parser
 
 
