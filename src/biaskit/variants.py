@@ -530,23 +530,62 @@ def _form_pattern(form: str) -> str:
     return rf"(?<!\w)(?<!\w[{_HYPHENS}]){body}(?!\w)(?![{_HYPHENS}]\w)"
 
 
+_WORD = re.compile(r"\w+")
+
+
+@attrs.frozen
+class _FormIndex:
+    """Forms keyed by their first word, each with its compiled pattern, longest first."""
+
+    by_word: dict[str, tuple[tuple[str, re.Pattern[str]], ...]]
+    other: tuple[tuple[str, re.Pattern[str]], ...]
+    """Forms not starting with a word character, tried at every position (rare)."""
+
+
 @functools.lru_cache(maxsize=256)
-def _compile(forms: tuple[str, ...]) -> re.Pattern[str]:
+def _form_index(forms: tuple[str, ...]) -> _FormIndex:
+    by_word: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+    other: list[tuple[str, re.Pattern[str]]] = []
     # Longest first, so that at one position the longest form wins.
-    ordered = sorted(set(forms), key=lambda f: (-len(f), f))
-    return re.compile("|".join(_form_pattern(f) for f in ordered))
+    for form in sorted(set(forms), key=lambda f: (-len(f), f)):
+        entry = (form, re.compile(_form_pattern(form)))
+        first = _WORD.match(form)
+        if first is None:
+            other.append(entry)
+        else:
+            by_word.setdefault(first.group().lower(), []).append(entry)
+    return _FormIndex({k: tuple(v) for k, v in by_word.items()}, tuple(other))
 
 
-@functools.lru_cache(maxsize=1024)
-def _compile_one(form: str) -> re.Pattern[str]:
-    return re.compile(_form_pattern(form))
+def _find_forms(text: str, forms: tuple[str, ...]) -> Iterator[tuple[int, int, str]]:
+    """Yield ``(start, end, form)`` for each match, leftmost-longest, not overlapping.
 
-
-def _which_form(forms: Sequence[str], found: str) -> str:
-    for form in sorted(forms, key=lambda f: (-len(f), f)):
-        if _compile_one(form).fullmatch(found):
-            return form
-    raise AssertionError(f"no form matches {found!r}")  # pragma: no cover - by construction
+    The same matches as one alternation of every form's pattern, but each
+    form's pattern is tried only where its first word stands in the text,
+    which keeps matching linear in the text for registries of any size.
+    """
+    index = _form_index(forms)
+    if index.other:
+        candidates: list[tuple[int, int, str]] = []
+        for form, pattern in index.other:
+            candidates += [(m.start(), -m.end(), form) for m in pattern.finditer(text)]
+    else:
+        candidates = []
+    for word in _WORD.finditer(text):
+        entries = index.by_word.get(word.group().lower())
+        if entries is None:
+            continue
+        start = word.start()
+        for form, pattern in entries:
+            match = pattern.match(text, start)
+            if match is not None:
+                candidates.append((start, -match.end(), form))
+                break
+    last_end = -1
+    for start, negative_end, form in sorted(candidates):
+        if start >= last_end:
+            last_end = -negative_end
+            yield start, last_end, form
 
 
 def _boilerplate_spans(spans: Iterable[Span]) -> list[tuple[int, int]]:
@@ -635,11 +674,10 @@ def find_variants(
         forms = {form: variant for variant in concept.variants for form in variant.forms}
         cue_sentences: set[int] = set()
         if concept.referent:
-            for cue in _compile(concept.referent).finditer(text):
-                if not _overlaps_any(cue.start(), cue.end(), skipped):
-                    cue_sentences.add(sentence_of(cue.start()))
-        for match in _compile(tuple(forms)).finditer(text):
-            start, end = match.span()
+            for cue_start, cue_end, _ in _find_forms(text, concept.referent):
+                if not _overlaps_any(cue_start, cue_end, skipped):
+                    cue_sentences.add(sentence_of(cue_start))
+        for start, end, form in _find_forms(text, tuple(forms)):
             if _overlaps_any(start, end, skipped):
                 continue
             index = sentence_of(start)
@@ -648,7 +686,6 @@ def find_variants(
             )
             if guard and not has_referent:
                 continue
-            form = _which_form(tuple(forms), match.group())
             variant = forms[form]
             found.append(
                 VariantMatch(
