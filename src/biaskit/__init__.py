@@ -29,9 +29,15 @@ from biaskit.agreement import (
 from biaskit.clean import BOILERPLATE_KINDS, find_boilerplate, mark_boilerplate
 from biaskit.corpus import Corpus
 from biaskit.errors import AnnotationError, BiaskitError, Problem
+from biaskit.io.brat import load_brat, save_brat
+from biaskit.io.csv import save_csv
+from biaskit.io.doccano import load_doccano, save_doccano
+from biaskit.io.formats import FORMATS, convert, load_foreign, validate_foreign
+from biaskit.io.labelstudio import load_labelstudio, save_labelstudio
 from biaskit.io.native import (
     CheckedCorpus,
     OutputExistsError,
+    ReadLimits,
     check_corpus,
     iter_documents,
     load_corpus,
@@ -82,6 +88,7 @@ except PackageNotFoundError:  # pragma: no cover - only when run from an uninsta
 
 __all__ = [
     "BOILERPLATE_KINDS",
+    "FORMATS",
     "PRF",
     "Adjudication",
     "AgreementReport",
@@ -99,6 +106,7 @@ __all__ = [
     "LabelSpec",
     "OutputExistsError",
     "Problem",
+    "ReadLimits",
     "Readability",
     "Schema",
     "Span",
@@ -115,6 +123,7 @@ __all__ = [
     "check_corpus",
     "cohen_kappa",
     "conflicts_to_dicts",
+    "convert",
     "corpus_statistics",
     "count_variants",
     "exact_match",
@@ -125,7 +134,11 @@ __all__ = [
     "iter_documents",
     "krippendorff_alpha",
     "layer_agreement",
+    "load_brat",
     "load_corpus",
+    "load_doccano",
+    "load_foreign",
+    "load_labelstudio",
     "load_variants",
     "loads_variants",
     "mark_boilerplate",
@@ -138,7 +151,11 @@ __all__ = [
     "render_statistics",
     "reporting_verbs",
     "rule_spans",
+    "save_brat",
     "save_corpus",
+    "save_csv",
+    "save_doccano",
+    "save_labelstudio",
     "save_spans",
     "scare_quotes",
     "schema_scores",
@@ -149,5 +166,6 @@ __all__ = [
     "tokenize",
     "unitizing_alpha",
     "validate",
+    "validate_foreign",
     "variant_terms",
 ]

@@ -42,8 +42,11 @@ def _summary(problems: Sequence[Problem]) -> str:
 
 
 def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    limits = ReadLimits(max_line_bytes=args.max_line_bytes, max_spans=args.max_spans)
-    problems = validate(*args.paths, limits=limits)
+    if args.from_format is not None:
+        problems = _cmd_validate_foreign(args, out, err)
+    else:
+        limits = ReadLimits(max_line_bytes=args.max_line_bytes, max_spans=args.max_spans)
+        problems = validate(*args.paths, limits=limits)
     unusable = any(p.code in UNUSABLE_INPUT for p in problems)
     failing = any(p.is_error or args.strict for p in problems)
     code = EXIT_USAGE if unusable else EXIT_PROBLEMS if failing else EXIT_OK
@@ -217,6 +220,149 @@ def _cmd_annotate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
+def _pairs(values: Sequence[str] | None, flag: str) -> dict[str, str]:
+    """Parse repeated ``KEY=VALUE`` options."""
+    result: dict[str, str] = {}
+    for value in values or ():
+        key, sep, target = value.partition("=")
+        if not sep or not key or not target:
+            raise BiaskitError(f"{flag} takes KEY=VALUE, got {value!r}")
+        result[key] = target
+    return result
+
+
+def _read_options(args: argparse.Namespace) -> dict[str, object]:
+    """Return the reader keywords of the options given (only those given)."""
+    from biaskit.io.native import loads_schema
+
+    options: dict[str, object] = {}
+    if args.unit is not None:
+        options["unit"] = args.unit
+    if args.schema is not None:
+        options["schema"] = loads_schema(Path(args.schema).read_text(encoding="utf-8"))
+    if args.annotator is not None:
+        options["annotator"] = args.annotator
+    if args.annotator_name:
+        options["annotator_names"] = _pairs(args.annotator_name, "--annotator-name")
+    if args.label_name:
+        options["label_names"] = _pairs(args.label_name, "--label-name")
+    if args.label_map:
+        options["label_map"] = _pairs(args.label_map, "--label-map")
+    if args.no_predictions:
+        options["predictions"] = False
+    for name in ("layer", "label_feature", "note_feature", "articles"):
+        if getattr(args, name) is not None:
+            options[name] = getattr(args, name)
+    return options
+
+
+def _write_options(args: argparse.Namespace) -> dict[str, object]:
+    options: dict[str, object] = {}
+    if args.write_unit is not None:
+        options["unit"] = args.write_unit
+    if args.no_overlap:
+        options["overlap"] = False
+    if args.no_text:
+        options["text"] = False
+    if args.bom:
+        options["bom"] = True
+    if args.task is not None:
+        options["task"] = args.task
+    return options
+
+
+def _unsupported_option(exc: TypeError, fmt: str) -> BiaskitError | None:
+    """Turn 'unexpected keyword argument' from a reader or writer into a usage error."""
+    message = str(exc)
+    if "unexpected keyword argument" not in message:
+        return None
+    name = message.rsplit("argument", 1)[-1].strip(" '\"")
+    flag = {"annotator_names": "annotator-name", "label_names": "label-name"}.get(name, name)
+    flag = "--" + flag.replace("_", "-")
+    return BiaskitError(f"option {flag} does not apply to the {fmt} format (see docs/formats.md)")
+
+
+def _cmd_validate_foreign(args: argparse.Namespace, out: TextIO, err: TextIO) -> list[Problem]:
+    from biaskit.io.formats import validate_foreign
+
+    problems: list[Problem] = []
+    for path in args.paths:
+        try:
+            problems += validate_foreign(path, args.from_format, **_read_options(args))
+        except TypeError as exc:
+            usage = _unsupported_option(exc, args.from_format)
+            if usage is None:
+                raise
+            raise usage from None
+    return problems
+
+
+def _cmd_convert(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from biaskit.io.formats import convert
+
+    try:
+        warnings = convert(
+            args.input,
+            args.output,
+            from_format=args.from_format,
+            to_format=args.to_format,
+            on_overlap=args.on_overlap,
+            on_discontinuous=args.on_discontinuous,
+            overwrite=args.overwrite,
+            annotators=args.annotators,
+            read_options=_read_options(args),
+            write_options=_write_options(args),
+        )
+    except TypeError as exc:
+        usage = _unsupported_option(exc, f"{args.from_format} or {args.to_format}")
+        if usage is None:
+            raise
+        raise usage from None
+    except AnnotationError as exc:
+        for problem in exc.problems:
+            err.write(f"{problem}\n")
+        err.write(f"biaskit: nothing was written to {args.output}\n")
+        return EXIT_USAGE if any(p.code in UNUSABLE_INPUT for p in exc.problems) else EXIT_PROBLEMS
+    if args.format == "json":
+        payload = {
+            "input": args.input,
+            "output": args.output,
+            "from": args.from_format,
+            "to": args.to_format,
+            "warnings": [p.to_dict() for p in warnings],
+        }
+        out.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+    else:
+        for problem in warnings:
+            out.write(f"{problem}\n")
+        err.write(
+            f"converted {args.input} ({args.from_format}) to {args.output} ({args.to_format})"
+            f"; {len(warnings)} warning(s)\n"
+        )
+    return EXIT_OK
+
+
+def _add_read_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("reading another format (see docs/formats.md)")
+    group.add_argument("--unit", help="offset unit of the input (doccano, Label Studio, brat)")
+    group.add_argument("--schema", metavar="FILE", help="schema.json that types labels/attributes")
+    group.add_argument("--annotator", metavar="NAME", help="name the input's annotator")
+    group.add_argument(
+        "--annotator-name", action="append", metavar="ID=NAME", help="rename an annotator"
+    )
+    group.add_argument(
+        "--label-name", action="append", metavar="ID=NAME", help="doccano label id names"
+    )
+    group.add_argument("--label-map", action="append", metavar="OLD=NEW", help="rename a label")
+    group.add_argument(
+        "--no-predictions", action="store_true", help="Label Studio: leave predictions[] out"
+    )
+    group.add_argument("--layer", help="INCEpTION: the custom span layer's type name")
+    group.add_argument("--label-feature", help="INCEpTION: the layer's label feature")
+    group.add_argument("--note-feature", help="INCEpTION: the layer's note feature")
+    group.add_argument("--articles", metavar="DIR", help="PTC: folder of article<ID>.txt")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="biaskit",
@@ -259,6 +405,14 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help=f"report a spans file with more than N spans (default {DEFAULT_LIMITS.max_spans})",
     )
+    validate_cmd.add_argument(
+        "--from",
+        dest="from_format",
+        choices=_format_names(reading=True),
+        metavar="FORMAT",
+        help="validate another tool's files (brat, labelstudio, doccano, inception, spacy, ptc...)",
+    )
+    _add_read_options(validate_cmd)
     validate_cmd.set_defaults(run=_cmd_validate)
 
     stats_cmd = commands.add_parser(
@@ -350,7 +504,53 @@ def _parser() -> argparse.ArgumentParser:
     annotate_cmd.add_argument("--overwrite", action="store_true")
     annotate_cmd.add_argument("--format", choices=("text", "json"), default="text")
     annotate_cmd.set_defaults(run=_cmd_annotate)
+
+    convert_cmd = commands.add_parser(
+        "convert",
+        help="convert annotations between formats",
+        description=(
+            "Read INPUT in one format and write OUTPUT in another. A span the target cannot "
+            "hold is an error unless --on-overlap / --on-discontinuous says what to do; "
+            "nothing is ever dropped or moved silently, and OUTPUT is not replaced unless "
+            "--overwrite is given. See docs/formats.md."
+        ),
+    )
+    convert_cmd.add_argument(
+        "--from", dest="from_format", required=True, choices=_format_names(reading=True)
+    )
+    convert_cmd.add_argument(
+        "--to", dest="to_format", required=True, choices=_format_names(reading=False)
+    )
+    convert_cmd.add_argument("input", metavar="INPUT")
+    convert_cmd.add_argument("output", metavar="OUTPUT")
+    for option in ("--on-overlap", "--on-discontinuous"):
+        convert_cmd.add_argument(
+            option, choices=("report", "split", "hull", "skip"), default="report"
+        )
+    convert_cmd.add_argument("--overwrite", action="store_true")
+    convert_cmd.add_argument("--annotators", nargs="+", metavar="NAME")
+    convert_cmd.add_argument("--format", choices=("text", "json"), default="text")
+    _add_read_options(convert_cmd)
+    writing = convert_cmd.add_argument_group("writing")
+    writing.add_argument(
+        "--write-unit",
+        choices=("codepoint", "utf16", "grapheme"),
+        help="offset unit to write (Label Studio, doccano)",
+    )
+    writing.add_argument(
+        "--no-overlap", action="store_true", help="doccano/INCEpTION: no overlapping spans"
+    )
+    writing.add_argument("--no-text", action="store_true", help="CSV: leave the span text out")
+    writing.add_argument("--bom", action="store_true", help="CSV: start with a BOM (for Excel)")
+    writing.add_argument("--task", choices=("si", "flc"), help="PTC: which labels file")
+    convert_cmd.set_defaults(run=_cmd_convert)
     return parser
+
+
+def _format_names(*, reading: bool) -> list[str]:
+    from biaskit.io.formats import FORMATS
+
+    return [name for name, info in FORMATS.items() if (info.reads if reading else info.writes)]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
