@@ -27,17 +27,10 @@ from biaskit import (
     load_corpus,
 )
 from biaskit.errors import BiaskitError
+from biaskit.io._foreign import decode_file_stem, fit_spans, safe_file_stem
 from biaskit.io.brat import load_brat, save_brat
 from biaskit.io.doccano import load_doccano, save_doccano
-from biaskit.io.formats import (
-    FORMATS,
-    convert,
-    decode_file_stem,
-    fit_spans,
-    load_foreign,
-    safe_file_stem,
-    validate_foreign,
-)
+from biaskit.io.formats import FORMATS, convert, load_foreign, validate_foreign
 from biaskit.io.labelstudio import load_labelstudio, save_labelstudio
 from biaskit.io.native import OutputExistsError, save_corpus
 from biaskit.schema import AttributeSpec

@@ -1001,3 +1001,22 @@ def test_a_long_text_mismatch_shows_where_the_texts_differ(tmp_path: Path) -> No
     # Both texts are cut to the same window, just before where they differ.
     assert "span text '…ion of talks in withdrawing troops' does not match" in problem.message
     assert "which is '…ion of talks on withdrawing troops'" in problem.message
+
+
+def test_saved_files_get_the_usual_mode_and_replaced_files_keep_theirs(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    from biaskit import Corpus, Document, LabelSpec, Schema, save_corpus
+
+    corpus = Corpus([Document("d", "text")], Schema("s", "1", [LabelSpec("X")]))
+    umask = os.umask(0o022)
+    try:
+        save_corpus(corpus, tmp_path)
+        docs = tmp_path / "documents.jsonl"
+        assert stat.S_IMODE(docs.stat().st_mode) == 0o644  # not mkstemp's 0600
+        docs.chmod(0o640)
+        save_corpus(corpus, tmp_path, overwrite=True)
+        assert stat.S_IMODE(docs.stat().st_mode) == 0o640
+    finally:
+        os.umask(umask)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
+import secrets
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
@@ -25,6 +26,29 @@ def atomic_write_text(path: Path) -> Iterator[IO[str]]:
     """
     with atomic_group() as group, group.open(path) as stream:
         yield stream
+
+
+def _create_beside(path: Path) -> tuple[int, Path]:
+    """Create a new temporary file beside ``path``, with the mode ``path`` has or would get.
+
+    ``tempfile.mkstemp`` would make it 0600, and the rename would carry that to
+    the target: a replaced file keeps its mode, a new one gets the usual
+    0666 less the umask, like any file the user creates.
+    """
+    try:
+        mode: int | None = stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        mode = None
+    for _ in range(100):
+        tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except FileExistsError:
+            continue
+        if mode is not None:
+            tmp.chmod(mode)
+        return fd, tmp
+    raise FileExistsError(f"could not create a temporary file beside {path}")  # pragma: no cover
 
 
 class AtomicGroup:
@@ -44,8 +68,7 @@ class AtomicGroup:
     def open(self, path: Path) -> Iterator[IO[str]]:
         """Open a UTF-8 text stream for ``path``; it is replaced when the group commits."""
         path = Path(path)
-        fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        tmp = Path(tmp_name)
+        fd, tmp = _create_beside(path)
         self._pending.append((tmp, path))
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
             yield stream

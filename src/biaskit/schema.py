@@ -68,6 +68,12 @@ def _show(values: Iterable[AttributeValue]) -> str:
     return ", ".join(repr(v) for v in values)
 
 
+def _optional_tuple(
+    values: Iterable[AttributeValue] | None,
+) -> tuple[AttributeValue, ...] | None:
+    return None if values is None else tuple(values)
+
+
 @attrs.frozen
 class AttributeSpec:
     """An attribute a label may carry, its type and (optionally) its allowed values.
@@ -89,7 +95,7 @@ class AttributeSpec:
     name: str = attrs.field(validator=_name)
     type: AttributeType = attrs.field(default="string", kw_only=True)
     values: tuple[AttributeValue, ...] | None = attrs.field(
-        default=None, converter=attrs.converters.optional(tuple), kw_only=True
+        default=None, converter=_optional_tuple, kw_only=True
     )
     required: bool = attrs.field(default=False, kw_only=True)
     description: str = attrs.field(default="", kw_only=True)

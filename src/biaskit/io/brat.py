@@ -49,7 +49,7 @@ from typing import Literal
 from biaskit._atomic import atomic_group
 from biaskit.corpus import Corpus
 from biaskit.errors import Problem
-from biaskit.io.formats import (
+from biaskit.io._foreign import (
     Found,
     Policy,
     Reading,

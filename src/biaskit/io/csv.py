@@ -48,7 +48,7 @@ from pathlib import Path
 from biaskit._atomic import atomic_group
 from biaskit.corpus import Corpus
 from biaskit.errors import Problem
-from biaskit.io.formats import Policy, check_targets
+from biaskit.io._foreign import Policy, check_targets
 from biaskit.model import AttributeValue
 
 __all__ = ["CSV_COLUMNS", "save_csv", "spans_csv"]

@@ -61,7 +61,7 @@ from biaskit._atomic import atomic_group
 from biaskit.checks import splits_cluster
 from biaskit.corpus import Corpus
 from biaskit.errors import Problem
-from biaskit.io.formats import (
+from biaskit.io._foreign import (
     Found,
     Policy,
     Reading,

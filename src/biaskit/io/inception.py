@@ -51,7 +51,7 @@ from typing import Any
 from biaskit._atomic import atomic_group
 from biaskit.corpus import Corpus
 from biaskit.errors import BiaskitError, Problem
-from biaskit.io.formats import (
+from biaskit.io._foreign import (
     Found,
     Policy,
     Reading,
