@@ -363,6 +363,28 @@ def _add_read_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--articles", metavar="DIR", help="PTC: folder of article<ID>.txt")
 
 
+def _cmd_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from biaskit.report import write_report
+    from biaskit.variants import load_variants
+
+    loaded = _load(args.corpus, err)
+    if isinstance(loaded, int):
+        return loaded
+    registry_path = args.variants or Path(args.corpus) / "variants.json"
+    use_registry = args.variants is not None or registry_path.is_file()
+    registry = load_variants(registry_path) if use_registry else None
+    target = write_report(
+        loaded,
+        args.html,
+        annotator=args.annotator,
+        registry=registry,
+        title=args.title,
+        overwrite=args.overwrite,
+    )
+    out.write(f"wrote {target}\n")
+    return EXIT_OK
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="biaskit",
@@ -544,6 +566,34 @@ def _parser() -> argparse.ArgumentParser:
     writing.add_argument("--bom", action="store_true", help="CSV: start with a BOM (for Excel)")
     writing.add_argument("--task", choices=("si", "flc"), help="PTC: which labels file")
     convert_cmd.set_defaults(run=_cmd_convert)
+
+    report_cmd = commands.add_parser(
+        "report",
+        help="write a standalone HTML report of a corpus",
+        description=(
+            "Write one self-contained HTML file: label rates per outlet, lexical choice, "
+            "who is quoted, readability, and every document with its spans highlighted."
+        ),
+    )
+    report_cmd.add_argument("corpus", metavar="CORPUS", help="corpus folder")
+    report_cmd.add_argument(
+        "--html", required=True, type=Path, metavar="FILE", help="the HTML file to write"
+    )
+    report_cmd.add_argument(
+        "--annotator",
+        default="gold",
+        metavar="NAME",
+        help="whose spans to count and highlight (default: gold)",
+    )
+    report_cmd.add_argument(
+        "--variants",
+        type=Path,
+        metavar="FILE",
+        help="variant registry (default: CORPUS/variants.json if present)",
+    )
+    report_cmd.add_argument("--title", metavar="TEXT")
+    report_cmd.add_argument("--overwrite", action="store_true", help="replace FILE if it exists")
+    report_cmd.set_defaults(run=_cmd_report)
     return parser
 
 

@@ -248,6 +248,12 @@ class Document:
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "sha256", text_sha256(self.text))
 
+    def _repr_html_(self) -> str:
+        # Jupyter display; biaskit.display uses only the standard library.
+        from biaskit.display import render_html
+
+        return render_html(self)
+
     def covered_text(self, span: Span) -> str:
         """Return the text a span covers.
 
@@ -430,6 +436,12 @@ class AnnotationSet:
                     f"span [{span.start}, {span.end}) {span.label} is by {span.annotator!r}, "
                     f"but the set is by {self.annotator!r}"
                 )
+
+    def _repr_html_(self) -> str:
+        # Jupyter display: the text with this set's spans highlighted.
+        from biaskit.display import render_html
+
+        return render_html(self.document, [self])
 
     @property
     def document_id(self) -> str:
