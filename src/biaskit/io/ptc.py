@@ -1,0 +1,429 @@
+r"""Read and write the Propaganda Techniques Corpus (PTC, SemEval-2020 Task 11) format.
+
+A PTC corpus is a folder of plain-text articles ``article<ID>.txt`` and one
+tab-separated labels file for all of them, in one of three shapes:
+
+=========  ===============================  =====================================
+task       a row                            the span's label here
+=========  ===============================  =====================================
+SI         ``ID<TAB>start<TAB>end``         ``PROPAGANDA``
+FLC / TC   ``ID<TAB>technique<TAB>start<TAB>end``  the technique, as written
+template   ``ID<TAB>?<TAB>start<TAB>end``   ``UNKNOWN`` (the TC rows to label)
+=========  ===============================  =====================================
+
+Offsets are code points, start inclusive and end exclusive, over the article
+file decoded as UTF-8 exactly as stored (a leading byte-order mark is a
+character of the text: the corpus counts it). Technique names may contain a
+comma (``Name_Calling,Labeling``), so rows are split on tabs only.
+
+Every article in the folder becomes a document, with or without spans, so a
+model predicts on the articles that have no gold too. Its title is the first
+line of the text (PTC puts it there).
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> root = pathlib.Path(tempfile.mkdtemp())
+>>> _ = (root / "article1.txt").write_text("Title\n\nThey are traitors.\n", encoding="utf-8")
+>>> _ = (root / "task-flc-tc.labels").write_text("1\tName_Calling,Labeling\t16\t24\n")
+>>> corpus = load_ptc(root / "task-flc-tc.labels")
+>>> [(s.label, corpus.document("1").covered_text(s)) for _, s in corpus.spans()]
+[('Name_Calling,Labeling', 'traitors')]
+>>> write_ptc(corpus, root / "out" / "pred.labels", annotator="gold", task="si")
+>>> (root / "out" / "pred.labels").read_text()
+'1\t16\t24\n'
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Literal
+
+import attrs
+
+from biaskit._atomic import atomic_group
+from biaskit.corpus import Corpus
+from biaskit.errors import AnnotationError, BiaskitError, Problem
+from biaskit.io.native import OutputExistsError
+from biaskit.io.offsets import OffsetConverter
+from biaskit.model import AnnotationSet, Document, Span
+from biaskit.schema import AttributeSpec, LabelSpec, Schema
+
+__all__ = [
+    "PTC_PROPAGANDA",
+    "PTC_TECHNIQUES",
+    "PTC_UNKNOWN",
+    "PtcTask",
+    "load_ptc",
+    "write_ptc",
+]
+
+PTC_TECHNIQUES: tuple[str, ...] = (
+    "Appeal_to_Authority",
+    "Appeal_to_fear-prejudice",
+    "Bandwagon,Reductio_ad_hitlerum",
+    "Black-and-White_Fallacy",
+    "Causal_Oversimplification",
+    "Doubt",
+    "Exaggeration,Minimisation",
+    "Flag-Waving",
+    "Loaded_Language",
+    "Name_Calling,Labeling",
+    "Repetition",
+    "Slogans",
+    "Thought-terminating_Cliches",
+    "Whataboutism,Straw_Men,Red_Herring",
+)
+"""The 14 technique labels of PTC v2, spelt as in its files (sorted)."""
+
+PTC_PROPAGANDA = "PROPAGANDA"
+"""The label given to the spans of an SI (span identification) file."""
+
+PTC_UNKNOWN = "UNKNOWN"
+"""The label given to the rows of a TC template (``?`` in the file)."""
+
+PtcTask = Literal["si", "flc"]
+"""The row shape written: ``si`` (``id start end``) or ``flc`` (``id technique start end``)."""
+
+_ARTICLE = re.compile(r"article(.+)\.txt")
+# Ids become file names: keep them to a portable set that cannot name a folder.
+_SAFE_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]{0,150}")
+_CONFIDENCE = AttributeSpec(
+    "confidence",
+    type="number",
+    description="The model's probability for a predicted span (absent on hand annotation).",
+)
+
+
+def _label_spec(name: str, description: str) -> LabelSpec:
+    try:
+        return LabelSpec(name, description=description)
+    except ValueError:
+        # PTC names contain commas, which older schema name rules refuse. The
+        # label is kept exactly as the corpus spells it: renaming it would
+        # break every comparison with the official files.
+        spec = LabelSpec("PTC_LABEL", description=description)
+        object.__setattr__(spec, "name", name)
+        return spec
+
+
+def _schema(labels: tuple[str, ...]) -> Schema:
+    return Schema(
+        "ptc",
+        "2",
+        [_label_spec(name, "A propaganda technique of PTC v2.") for name in labels],
+        common_attributes=[_CONFIDENCE],
+        description=(
+            "Propaganda Techniques Corpus v2 (Da San Martino et al., EMNLP 2019; "
+            "SemEval-2020 Task 11)."
+        ),
+    )
+
+
+@attrs.frozen
+class _Row:
+    doc_id: str
+    label: str
+    start: int
+    end: int
+    line: int
+
+
+def _split_name(labels: Path) -> str | None:
+    head, sep, _ = labels.name.partition("-")
+    return head if sep and head else None
+
+
+def _articles_folder(labels: Path, articles: Path | None) -> Path:
+    if articles is not None:
+        if not articles.is_dir():
+            raise BiaskitError(f"{articles}: expected a folder of article<ID>.txt files")
+        return articles
+    split = _split_name(labels)
+    if split is not None and (labels.parent / f"{split}-articles").is_dir():
+        return labels.parent / f"{split}-articles"
+    return labels.parent
+
+
+def _read_rows(labels: Path) -> tuple[list[_Row], str]:
+    shown = str(labels)
+    try:
+        raw = labels.read_bytes()
+    except OSError as exc:
+        raise BiaskitError(f"{shown}: cannot read the labels file: {exc.strerror}") from None
+    try:
+        content = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise AnnotationError(
+            [Problem(f"not UTF-8 text (byte {exc.start})", "encoding", path=shown)]
+        ) from None
+    rows: list[_Row] = []
+    problems: list[Problem] = []
+    kind: str | None = None
+    for number, line in enumerate(content.splitlines(), start=1):
+        if not line.strip():
+            continue
+        fields = line.split("\t")
+
+        def bad(message: str, code: str = "ptc-row", line_no: int = number) -> None:
+            problems.append(Problem(message, code, path=shown, line=line_no, col=1))
+
+        if len(fields) == 3:
+            row_kind, label = "si", PTC_PROPAGANDA
+            doc_id, start_s, end_s = fields
+        elif len(fields) == 4:
+            doc_id, label, start_s, end_s = fields
+            row_kind = "template" if label == "?" else "flc"
+            label = PTC_UNKNOWN if label == "?" else label.strip()
+        else:
+            bad(
+                "expected 3 tab-separated fields (id, start, end) or 4 (id, technique, start, "
+                f"end), found {len(fields)}"
+            )
+            continue
+        if kind is None:
+            kind = row_kind
+        elif row_kind != kind:
+            bad(f"expected a {kind} row like the first row, found a {row_kind} row")
+            continue
+        if row_kind == "flc" and label not in PTC_TECHNIQUES:
+            bad(
+                f"unknown technique {label!r}; expected one of {', '.join(PTC_TECHNIQUES)}",
+                "unknown-label",
+            )
+            continue
+        try:
+            start, end = int(start_s), int(end_s)
+        except ValueError:
+            bad(f"expected integer offsets, found {start_s!r} and {end_s!r}", "offset-type")
+            continue
+        if start < 0 or end <= start:
+            bad(f"expected 0 <= start < end, found start {start} and end {end}", "offset-range")
+            continue
+        rows.append(_Row(doc_id.strip(), label, start, end, number))
+    if problems:
+        raise AnnotationError(problems, f"{shown}: {len(problems)} bad row(s)")
+    return rows, kind or "si"
+
+
+def _read_article(path: Path) -> str:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise BiaskitError(f"{path}: cannot read the article: {exc.strerror}") from None
+    try:
+        # Decoded exactly: a byte-order mark stays a character, as PTC's offsets count it.
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise AnnotationError(
+            [Problem(f"not UTF-8 text (byte {exc.start})", "encoding", path=str(path))]
+        ) from None
+
+
+def _title(text: str) -> str | None:
+    first = text.lstrip("\ufeff").split("\n", 1)[0].strip()
+    return first or None
+
+
+def load_ptc(
+    labels: str | os.PathLike[str],
+    *,
+    articles: str | os.PathLike[str] | None = None,
+    annotator: str = "gold",
+) -> Corpus:
+    """Read a PTC labels file and its articles as a corpus.
+
+    Parameters
+    ----------
+    labels : path-like
+        An SI labels file (``id start end``, label ``PROPAGANDA``), an FLC/TC
+        labels file (``id technique start end``) or a TC template
+        (``id ? start end``, label ``UNKNOWN``).
+    articles : path-like, optional
+        The folder of ``article<ID>.txt`` files. By default the folder
+        ``<split>-articles`` beside the labels file if there is one (for
+        ``dev-task-si.labels``, ``dev-articles``), else the labels file's folder.
+    annotator : str
+        The annotator the spans are recorded under.
+
+    Returns
+    -------
+    Corpus
+        Every article of the folder as a document (outlet ``"unknown"``, title
+        from the first line), the spans under ``annotator``, and a schema of
+        the labels used (the 14 techniques for an FLC/TC file).
+
+    Raises
+    ------
+    AnnotationError
+        If rows are malformed, name an article that is not in the folder, or
+        point past the end of its text; every problem names the file and line.
+    BiaskitError
+        If the files cannot be read or the folder holds no article.
+    """
+    labels_path = Path(labels)
+    folder = _articles_folder(labels_path, None if articles is None else Path(articles))
+    rows, kind = _read_rows(labels_path)
+    documents: list[Document] = []
+    for path in sorted(folder.glob("article*.txt")):
+        match = _ARTICLE.fullmatch(path.name)
+        if match is None or not path.is_file():
+            continue
+        text = _read_article(path)
+        documents.append(
+            Document(
+                match.group(1),
+                text,
+                title=_title(text),
+                metadata={"ptc_file": path.name},
+            )
+        )
+    if not documents:
+        raise BiaskitError(f"{folder}: expected article<ID>.txt files, found none")
+    by_id = {doc.id: doc for doc in documents}
+    converters = {doc.id: OffsetConverter(doc.text, "codepoint") for doc in documents}
+    spans: dict[str, list[Span]] = {}
+    problems: list[Problem] = []
+    for row in rows:
+        doc = by_id.get(row.doc_id)
+        if doc is None:
+            problems.append(
+                Problem(
+                    f"article {row.doc_id!r} is not in {folder} "
+                    f"(expected a file article{row.doc_id}.txt)",
+                    "unknown-document",
+                    path=str(labels_path),
+                    line=row.line,
+                    col=1,
+                )
+            )
+            continue
+        try:
+            start = converters[doc.id].to_codepoint(row.start)
+            end = converters[doc.id].to_codepoint(row.end)
+        except ValueError:
+            problems.append(
+                Problem(
+                    f"span [{row.start}, {row.end}) ends past the end of article {doc.id!r} "
+                    f"({len(doc.text)} code points)",
+                    "offset-range",
+                    path=str(labels_path),
+                    line=row.line,
+                    col=1,
+                )
+            )
+            continue
+        spans.setdefault(doc.id, []).append(Span(start, end, row.label))
+    if problems:
+        raise AnnotationError(problems, f"{labels_path}: {len(problems)} bad row(s)")
+    if kind == "si":
+        names: tuple[str, ...] = (PTC_PROPAGANDA,)
+    elif kind == "template":
+        names = (PTC_UNKNOWN,)
+    else:
+        names = PTC_TECHNIQUES
+    sets = [AnnotationSet(by_id[d], annotator, s) for d, s in spans.items()]
+    return Corpus(documents, _schema(names), sets)
+
+
+def _check_id(doc_id: str) -> None:
+    if not _SAFE_ID.fullmatch(doc_id):
+        raise BiaskitError(
+            f"document id {doc_id!r} cannot be a PTC article file name; expected letters, "
+            "digits, '.', '_' or '-' (not starting with '.' or '-'), at most 151 characters"
+        )
+
+
+def _rows(corpus: Corpus, annotator: str, task: PtcTask) -> Iterator[str]:
+    for doc in corpus.documents:
+        aset = corpus.annotation_set(doc.id, annotator)
+        converter = OffsetConverter(doc.text, "codepoint")
+        seen: set[tuple[int, int]] = set()
+        for span in aset.spans:
+            start, end = converter.from_codepoint(span.start), converter.from_codepoint(span.end)
+            if task == "si":
+                if (start, end) in seen:
+                    continue  # one row per stretch: SI rows carry no label
+                seen.add((start, end))
+                yield f"{doc.id}\t{start}\t{end}\n"
+            else:
+                if "\t" in span.label or "\n" in span.label or "\r" in span.label:
+                    raise BiaskitError(
+                        f"label {span.label!r} in document {doc.id!r} holds a tab or line "
+                        "break, which a PTC row cannot store"
+                    )
+                yield f"{doc.id}\t{span.label}\t{start}\t{end}\n"
+
+
+def write_ptc(
+    corpus: Corpus,
+    out: str | os.PathLike[str],
+    *,
+    annotator: str,
+    task: PtcTask,
+    overwrite: bool = False,
+    write_articles: bool = True,
+) -> None:
+    """Write one annotator's spans as a PTC labels file, with the articles.
+
+    The articles go to ``<split>-articles/`` beside ``out`` when its name has a
+    split prefix (``dev-task-si.labels`` → ``dev-articles/``), else beside it,
+    which is where :func:`load_ptc` looks for them. Rows come in corpus
+    document order, then span order. All files are written atomically,
+    together.
+
+    Parameters
+    ----------
+    corpus : Corpus
+        The documents and spans.
+    out : path-like
+        The labels file to write; missing folders are created.
+    annotator : str
+        Whose spans to write.
+    task : {"si", "flc"}
+        ``si`` writes ``id start end`` rows (one per distinct stretch);
+        ``flc`` writes ``id technique start end`` rows, the labels as they are
+        (also the shape of filled-in TC template rows).
+    overwrite : bool
+        Replace existing files; without it nothing is written if one exists.
+    write_articles : bool
+        Also write each document's text as ``article<ID>.txt``.
+
+    Raises
+    ------
+    BiaskitError
+        If a document id cannot be a safe file name or a label cannot be
+        written in a row.
+    OutputExistsError
+        If a target exists and ``overwrite`` is false.
+    """
+    if task not in ("si", "flc"):
+        raise BiaskitError(f"task must be 'si' or 'flc', not {task!r}")
+    labels_path = Path(out)
+    split = _split_name(labels_path)
+    folder = labels_path.parent / f"{split}-articles" if split else labels_path.parent
+    for doc in corpus.documents:
+        _check_id(doc.id)
+    rows = list(_rows(corpus, annotator, task))
+    targets = [labels_path]
+    if write_articles:
+        targets += [folder / f"article{doc.id}.txt" for doc in corpus.documents]
+    if not overwrite:
+        for target in targets:
+            if target.exists():
+                raise OutputExistsError(
+                    f"{target} exists; pass overwrite=True (--overwrite) to replace it"
+                )
+    labels_path.parent.mkdir(parents=True, exist_ok=True)
+    if write_articles:
+        folder.mkdir(parents=True, exist_ok=True)
+    with atomic_group() as group:
+        with group.open(labels_path) as stream:
+            stream.writelines(rows)
+        if write_articles:
+            for doc in corpus.documents:
+                with group.open(folder / f"article{doc.id}.txt") as stream:
+                    stream.write(doc.text)
