@@ -55,7 +55,6 @@ __all__ = [
 ]
 
 
-
 @attrs.frozen
 class FormatInfo:
     """What biaskit knows about one annotation format.
