@@ -96,6 +96,10 @@ _CONFIDENCE = AttributeSpec(
     type="number",
     description="The model's probability for a predicted span (absent on hand annotation).",
 )
+_ORIGIN = AttributeSpec(
+    "origin",
+    description="What made the span: absent for hand annotation, else the rule or model.",
+)
 
 
 def _label_spec(name: str, description: str) -> LabelSpec:
@@ -115,7 +119,7 @@ def _schema(labels: tuple[str, ...]) -> Schema:
         "ptc",
         "2",
         [_label_spec(name, "A propaganda technique of PTC v2.") for name in labels],
-        common_attributes=[_CONFIDENCE],
+        common_attributes=[_CONFIDENCE, _ORIGIN],
         description=(
             "Propaganda Techniques Corpus v2 (Da San Martino et al., EMNLP 2019; "
             "SemEval-2020 Task 11)."

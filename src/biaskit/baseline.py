@@ -1,0 +1,882 @@
+"""The baseline span classifier: learns labelled spans from hand-annotated documents.
+
+:class:`SpanClassifier` is a scikit-learn estimator. ``fit(documents, spans)``
+learns from documents and their hand-annotated spans, of any labels; then
+
+- :meth:`~SpanClassifier.predict` proposes labelled spans, each with a
+  probability (the attribute ``confidence``) -- span identification and
+  labelling together;
+- :meth:`~SpanClassifier.classify` labels spans it is given (the PTC
+  "technique classification" setting, or pre-labelling an annotator's marks).
+
+How it works
+------------
+It tags tokens, then assembles spans, in three stacked stages built from
+stock scikit-learn parts:
+
+1. *Sentences.* A :class:`~sklearn.feature_extraction.text.TfidfVectorizer`
+   and one logistic regression per label estimate whether a sentence holds a
+   span of the label.
+2. *Tokens.* Every token is described by integer codes
+   (:func:`biaskit.features.token_codes`: the words around it, bigrams,
+   shape, quotation marks, place in the sentence, recurrence in the document,
+   rule detectors), one-hot encoded by :class:`biaskit.features.CodeEncoder`
+   (scikit-learn's ``OneHotEncoder`` with ``min_frequency``, made faster)
+   keeping codes seen at least ``min_frequency`` times, plus the sentence stage's log-odds; one
+   linear model per label (:class:`~sklearn.linear_model.SGDClassifier` with
+   the logistic loss) gives the probability that the token lies in a span
+   of the label. Labels are independent, so spans of different labels may
+   overlap.
+3. *Context.* A logistic regression per label re-reads each token's
+   probability together with its neighbours' (``context`` tokens on each
+   side) and its sentence's mean and maximum, which smooths boundaries the
+   way a sequence model would.
+
+Spans are then assembled per label: runs of tokens whose probability reaches
+the label's threshold, bridging gaps of up to ``gap`` tokens inside a
+sentence, trimmed of punctuation at their edges; a span's probability is the
+mean over its tokens. Spans can therefore have any length the training data
+shows, from one word to several sentences. Threshold and gap are chosen per
+label on the *training data only*: stages 1 and 3 are also fitted ``cv``
+times on folds of the training documents, and the out-of-fold probabilities
+are scored with the measure named by ``objective`` (by default the
+partial-credit F1 of SemEval-2020 Task 11, :func:`biaskit.metrics.ptc_scores`).
+Stage 1 and 2 inputs for stage 3 are out-of-fold too, so no stage learns from
+predictions made on its own training tokens.
+
+No span is ever proposed inside ``BOILERPLATE``: tokens overlapping a
+boilerplate span -- the training spans labelled ``BOILERPLATE``, spans passed
+to ``predict``, or what :func:`biaskit.find_boilerplate` finds -- are neither
+learned from nor predicted.
+
+:meth:`~SpanClassifier.classify` uses its own model, fitted on the gold spans:
+TF-IDF word and character n-grams of the span text, the words around it and
+a few numbers (length, recurrence in the document, quotation marks...; see
+:func:`biaskit.features.span_texts`) feed a multinomial logistic regression.
+Where one stretch of text is given several times, its copies get the
+most probable distinct labels in turn.
+
+Examples
+--------
+>>> from biaskit.model import Document, Span
+>>> texts = [f"Officials said the rebels {w} the town. It rained." for w in
+...          ("butchered", "shelled", "butchered", "attacked") * 3]
+>>> docs = [Document(f"d{i}", t) for i, t in enumerate(texts)]
+>>> gold = [[Span(26, 35, "LOADED")] if "butchered" in t else [] for t in texts]
+>>> model = SpanClassifier(cv=2, random_state=0).fit(docs, gold)
+>>> model.labels_
+('LOADED',)
+>>> test = Document("t", "Officials said the rebels butchered the town.")
+>>> [(test.text[s.start:s.end], s.label) for s in model.predict([test])[0]]
+[('butchered', 'LOADED')]
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp  # type: ignore[import-untyped, unused-ignore]
+from joblib import Parallel, delayed  # type: ignore[import-untyped, unused-ignore]
+from sklearn.base import BaseEstimator  # type: ignore[import-untyped, unused-ignore]
+from sklearn.compose import ColumnTransformer  # type: ignore[import-untyped, unused-ignore]
+from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[import-untyped, unused-ignore]
+from sklearn.linear_model import LogisticRegression, SGDClassifier  # type: ignore[import-untyped, unused-ignore]
+from sklearn.pipeline import Pipeline  # type: ignore[import-untyped, unused-ignore]
+from sklearn.utils.validation import check_is_fitted  # type: ignore[import-untyped, unused-ignore]
+
+from biaskit.clean import find_boilerplate
+from biaskit.errors import BiaskitError
+from biaskit.features import (
+    BOILERPLATE,
+    CodeEncoder,
+    TokenFrame,
+    sentence_readability,
+    span_texts,
+    token_codes,
+    token_frame,
+    token_targets,
+)
+from biaskit.model import Document, Span, merge_intervals
+
+__all__ = ["ORIGIN", "Objective", "SpanClassifier", "TrainingDataError"]
+
+ORIGIN = "biaskit.baseline"
+"""The ``origin`` attribute of every span the classifier proposes."""
+
+Objective = Literal["ptc", "exact"]
+"""The measure thresholds are tuned for: PTC partial-credit F1, or exact-match F1."""
+
+FloatArray = npt.NDArray[np.float64]
+_EPS = 1e-4
+_PUNCT_EDGE = ".,:;!?)(-–—"
+_GAPS = (0, 1, 2, 3, 5, 8, 13, 21, 34)
+
+
+class TrainingDataError(BiaskitError, ValueError):
+    """Documents and spans given to ``fit``, ``predict`` or ``classify`` that cannot be used."""
+
+
+def _logit(p: FloatArray) -> FloatArray:
+    q = np.clip(p, _EPS, 1 - _EPS)
+    return np.asarray(np.log(q / (1 - q)), dtype=np.float64)
+
+
+def _check_documents(documents: object, where: str) -> list[Document]:
+    if isinstance(documents, (str, bytes)) or not isinstance(documents, Iterable):
+        raise TrainingDataError(
+            f"{where} expects a sequence of Document objects, not {type(documents).__name__}"
+        )
+    docs = list(documents)
+    for i, doc in enumerate(docs):
+        if not isinstance(doc, Document):
+            raise TrainingDataError(
+                f"{where} expects Document objects; item {i} is {type(doc).__name__}"
+            )
+    return docs
+
+
+def _check_spans(docs: Sequence[Document], spans: object, where: str) -> list[list[Span]]:
+    if isinstance(spans, (str, bytes)) or not isinstance(spans, Iterable):
+        raise TrainingDataError(
+            f"{where} expects one sequence of Span objects per document, not {type(spans).__name__}"
+        )
+    rows = [list(row) if isinstance(row, Iterable) else row for row in spans]
+    if len(rows) != len(docs):
+        raise TrainingDataError(
+            f"{where} got {len(docs)} documents but {len(rows)} span lists; expected one per "
+            "document"
+        )
+    for doc, row in zip(docs, rows, strict=True):
+        if not isinstance(row, list):
+            raise TrainingDataError(
+                f"{where} expects a sequence of Span objects for document {doc.id!r}, "
+                f"not {type(row).__name__}"
+            )
+        for span in row:
+            if not isinstance(span, Span):
+                raise TrainingDataError(
+                    f"{where} expects Span objects; document {doc.id!r} has {type(span).__name__}"
+                )
+            if span.end > len(doc.text):
+                raise TrainingDataError(
+                    f"{where}: span [{span.start}, {span.end}) {span.label} ends past the end "
+                    f"of document {doc.id!r} ({len(doc.text)} code points)"
+                )
+    return rows
+
+
+def _folds(n_docs: int, cv: int, seed: int) -> npt.NDArray[np.int64]:
+    rng = np.random.default_rng(seed)
+    order = rng.permutation(n_docs)
+    fold = np.empty(n_docs, dtype=np.int64)
+    fold[order] = np.arange(n_docs) % cv
+    return fold
+
+
+def _fit_sgd(
+    x: sp.csr_matrix, y: npt.NDArray[np.bool_], alpha: float, seed: int
+) -> SGDClassifier | float:
+    """Fit one token model; a constant probability when the target has one class."""
+    if y.all() or not y.any():
+        return float(y.mean()) if len(y) else 0.0
+    model = SGDClassifier(loss="log_loss", alpha=alpha, max_iter=8, tol=1e-4, random_state=seed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # convergence warnings: a fixed epoch budget is the point
+        model.fit(x, y)
+    return model
+
+
+def _proba(model: Any, x: Any) -> FloatArray:
+    if isinstance(model, float):
+        return np.full(x.shape[0], model, dtype=np.float64)
+    return np.asarray(model.predict_proba(x)[:, 1], dtype=np.float64)
+
+
+def _fit_lr(x: Any, y: npt.NDArray[np.bool_], c: float) -> LogisticRegression | float:
+    if y.all() or not y.any():
+        return float(y.mean()) if len(y) else 0.0
+    model = LogisticRegression(C=c, solver="liblinear")
+    model.fit(x, y)
+    return model
+
+
+class SpanClassifier(BaseEstimator):  # type: ignore[misc]
+    """Propose and label framing spans, learned from hand-annotated documents.
+
+    Parameters
+    ----------
+    window : int
+        Words on each side of a token in its features.
+    min_frequency : int
+        A feature value (a word at an offset, a bigram...) must be seen this
+        many times in training to get a feature of its own.
+    alpha : float
+        L2 regularisation of the token models (SGD's ``alpha``).
+    sentence_model : bool
+        Use the sentence stage (1).
+    context : int
+        Neighbouring tokens on each side read by the context stage (3); 0
+        switches the stage off.
+    rules : bool
+        Use the rule detectors (:func:`biaskit.rules.rule_spans`) as token
+        features. They help much on biaskit's own labels (``ATTRIBUTION``,
+        ``SCARE_QUOTE``) and cost time: about 180,000 characters per second,
+        so the PTC benchmark, which has no such labels, switches them off.
+    readability : bool
+        Add the sentence's Flesch reading ease to the sentence stage.
+    cv : int
+        Folds of training documents for out-of-fold probabilities (stacking
+        and threshold tuning); at least 2.
+    objective : {"ptc", "exact"}
+        The F1 that thresholds and gaps are tuned for on the training data.
+    max_gap : int
+        Largest gap (in tokens) tried for bridging runs inside a sentence
+        (gaps of 0, 1, 2, 3, 5, 8, 13, 21 and 34 tokens up to it are tried).
+    find_boilerplate : bool
+        Also treat what :func:`biaskit.find_boilerplate` finds as boilerplate.
+    n_jobs : int or None
+        Parallel jobs over labels and folds (joblib); None means 1.
+    random_state : int or None
+        Seed of fold assignment and of SGD's shuffling.
+
+    Attributes
+    ----------
+    labels_ : tuple of str
+        The labels learned (every label in the training spans but ``BOILERPLATE``).
+    thresholds_ : dict of str to float
+        The token-probability threshold chosen for each label.
+    gaps_ : dict of str to int
+        The gap bridged for each label.
+    oof_scores_ : dict of str to float
+        The out-of-fold training F1 (``objective``) at the chosen settings.
+    training_sha256_ : str
+        A hash of the training documents and spans (for persistence).
+    """
+
+    def __init__(
+        self,
+        *,
+        window: int = 2,
+        min_frequency: int = 2,
+        alpha: float = 2e-5,
+        sentence_model: bool = True,
+        context: int = 3,
+        rules: bool = True,
+        readability: bool = False,
+        cv: int = 3,
+        objective: Objective = "ptc",
+        max_gap: int = 34,
+        find_boilerplate: bool = True,
+        n_jobs: int | None = None,
+        random_state: int | None = None,
+    ) -> None:
+        self.window = window
+        self.min_frequency = min_frequency
+        self.alpha = alpha
+        self.sentence_model = sentence_model
+        self.context = context
+        self.rules = rules
+        self.readability = readability
+        self.cv = cv
+        self.objective = objective
+        self.max_gap = max_gap
+        self.find_boilerplate = find_boilerplate
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+
+    # ------------------------------------------------------------------ helpers
+
+    def _check_params(self) -> None:
+        problems = []
+        if not isinstance(self.window, int) or self.window < 0:
+            problems.append(f"window must be an integer >= 0, not {self.window!r}")
+        if not isinstance(self.min_frequency, int) or self.min_frequency < 1:
+            problems.append(f"min_frequency must be an integer >= 1, not {self.min_frequency!r}")
+        if not isinstance(self.alpha, (int, float)) or not self.alpha > 0:
+            problems.append(f"alpha must be a positive number, not {self.alpha!r}")
+        if not isinstance(self.context, int) or self.context < 0:
+            problems.append(f"context must be an integer >= 0, not {self.context!r}")
+        if not isinstance(self.cv, int) or self.cv < 2:
+            problems.append(f"cv must be an integer >= 2, not {self.cv!r}")
+        if self.objective not in ("ptc", "exact"):
+            problems.append(f"objective must be 'ptc' or 'exact', not {self.objective!r}")
+        if not isinstance(self.max_gap, int) or self.max_gap < 0:
+            problems.append(f"max_gap must be an integer >= 0, not {self.max_gap!r}")
+        if problems:
+            raise ValueError("; ".join(problems))
+
+    def _seed(self) -> int:
+        return 0 if self.random_state is None else int(self.random_state)
+
+    def _boilerplate(
+        self, docs: Sequence[Document], given: Sequence[Iterable[Span]] | None
+    ) -> list[list[Span]]:
+        out: list[list[Span]] = []
+        for i, doc in enumerate(docs):
+            spans = [s for s in (given[i] if given is not None else ()) if s.label == BOILERPLATE]
+            if self.find_boilerplate:
+                spans.extend(find_boilerplate(doc.text))
+            out.append(spans)
+        return out
+
+    def _frame(
+        self, docs: Sequence[Document], boilerplate: Sequence[Iterable[Span]]
+    ) -> tuple[TokenFrame, npt.NDArray[np.int64]]:
+        frame = token_frame(docs, boilerplate)
+        rule_spans = None
+        if self.rules:
+            from biaskit.rules import rule_spans as find_rules
+
+            rule_spans = [
+                find_rules(d, boilerplate=b) for d, b in zip(docs, boilerplate, strict=True)
+            ]
+        return frame, token_codes(frame, window=self.window, rule_spans=rule_spans)
+
+    def _sentence_inputs(self, frame: TokenFrame) -> tuple[list[str], FloatArray | None]:
+        texts = [frame.sentence_text(i) for i in range(len(frame.sentence_bounds))]
+        extra = sentence_readability(frame)[:, None] if self.readability else None
+        return texts, extra
+
+    def _sentence_matrix(self, texts: list[str], extra: FloatArray | None) -> Any:
+        x = self.sentence_vectorizer_.transform(texts)
+        return x if extra is None else sp.hstack([x, sp.csr_matrix(extra)]).tocsr()
+
+    def _token_matrix(self, codes: npt.NDArray[np.int64], sentence_logits: FloatArray) -> Any:
+        x = self.token_encoder_.transform(codes)
+        if sentence_logits.shape[1]:
+            x = sp.hstack([x, sp.csr_matrix(sentence_logits / 4.0)])
+        return sp.csr_matrix(x)
+
+    def _context_features(
+        self, frame: TokenFrame, p: FloatArray, p_sentence: FloatArray
+    ) -> FloatArray:
+        """Return stage-3 inputs of one label: log-odds of token, neighbours, sentence, document."""
+        lo = _logit(p)
+        n = len(p)
+        cols = [lo]
+        pad = float(_logit(np.array([_EPS]))[0])
+        for k in range(1, self.context + 1):
+            for off in (-k, k):
+                col = np.full(n, pad)
+                if n > k:
+                    if off < 0:
+                        same = frame.doc[k:] == frame.doc[:-k]
+                        col[k:] = np.where(same, lo[:-k], pad)
+                    else:
+                        same = frame.doc[:-k] == frame.doc[k:]
+                        col[:-k] = np.where(same, lo[k:], pad)
+                cols.append(col)
+        n_sent = len(frame.sentence_bounds)
+        sums = np.bincount(frame.sentence, weights=p, minlength=n_sent)
+        counts = np.maximum(np.bincount(frame.sentence, minlength=n_sent), 1)
+        maxes = np.zeros(n_sent)
+        np.maximum.at(maxes, frame.sentence, p)
+        cols.append(_logit(sums / counts)[frame.sentence])
+        cols.append(_logit(maxes)[frame.sentence])
+        cols.append(_logit(p_sentence))
+        doc_sum = np.bincount(frame.doc, weights=p, minlength=len(frame.documents))
+        doc_n = np.maximum(np.bincount(frame.doc, minlength=len(frame.documents)), 1)
+        cols.append(_logit(doc_sum / doc_n)[frame.doc])
+        return np.stack(cols, axis=1) / 4.0
+
+    # ------------------------------------------------------------------ fit
+
+    def fit(self, documents: Sequence[Document], spans: Sequence[Iterable[Span]]) -> SpanClassifier:
+        """Learn from documents and their hand-annotated spans.
+
+        Parameters
+        ----------
+        documents : sequence of Document
+            The training documents.
+        spans : sequence of iterables of Span
+            For each document, its gold spans (any labels). ``BOILERPLATE``
+            spans mark text that is neither learned from nor predicted.
+
+        Returns
+        -------
+        SpanClassifier
+            ``self``, fitted.
+
+        Raises
+        ------
+        TrainingDataError
+            If the inputs are not documents with one span list each, a span
+            ends past its document, or no span other than boilerplate is given.
+        """
+        self._check_params()
+        docs = _check_documents(documents, "fit")
+        rows = _check_spans(docs, spans, "fit")
+        labels = tuple(sorted({s.label for row in rows for s in row} - {BOILERPLATE}))
+        if not labels:
+            raise TrainingDataError("fit needs at least one span that is not BOILERPLATE")
+        seed = self._seed()
+        gold = [[s for s in row if s.label != BOILERPLATE] for row in rows]
+        boiler = self._boilerplate(docs, rows)
+        frame, codes = self._frame(docs, boiler)
+        y = token_targets(frame, gold, labels)
+        y[frame.blocked] = False
+        n_labels = len(labels)
+        fold_of_doc = _folds(len(docs), min(self.cv, max(2, len(docs))), seed)
+        n_folds = int(fold_of_doc.max()) + 1
+        token_fold = fold_of_doc[frame.doc]
+        keep = ~frame.blocked
+
+        # Stage 1: sentences.
+        texts, extra = self._sentence_inputs(frame)
+        sent_doc = frame.sentence_bounds[:, 0]
+        sent_fold = fold_of_doc[sent_doc] if len(sent_doc) else np.zeros(0, dtype=np.int64)
+        y_sent = np.zeros((len(texts), n_labels), dtype=bool)
+        if len(frame):
+            np.logical_or.at(y_sent, frame.sentence, y)
+        oof_sent = np.zeros((len(texts), n_labels))
+        if self.sentence_model:
+            # The vocabulary and IDF are learned once from all training
+            # sentences (no labels involved); the models are fitted per fold.
+            self.sentence_vectorizer_ = TfidfVectorizer(
+                ngram_range=(1, 2), min_df=2 if len(texts) > 20 else 1, sublinear_tf=True
+            )
+            xs_all = self.sentence_vectorizer_.fit_transform(texts)
+            if extra is not None:
+                xs_all = sp.hstack([xs_all, sp.csr_matrix(extra)]).tocsr()
+            jobs = [(j, k) for j in range(n_labels) for k in range(n_folds)]
+            models = Parallel(n_jobs=self.n_jobs, prefer="threads")(
+                delayed(_fit_lr)(xs_all[sent_fold != k], y_sent[sent_fold != k, j], 1.0)
+                for j, k in jobs
+            )
+            for (j, k), m in zip(jobs, models, strict=True):
+                test = sent_fold == k
+                if test.any():
+                    oof_sent[test, j] = _proba(m, xs_all[test])
+            self.sentence_models_ = Parallel(n_jobs=self.n_jobs, prefer="threads")(
+                delayed(_fit_lr)(xs_all, y_sent[:, j], 1.0) for j in range(n_labels)
+            )
+        else:
+            base = y_sent.mean(axis=0) if len(texts) else np.zeros(n_labels)
+            oof_sent[:] = base
+            self.sentence_models_ = [float(v) for v in base]
+        sent_logits = (
+            _logit(oof_sent)[frame.sentence] if self.sentence_model else np.zeros((len(frame), 0))
+        )
+
+        # Stage 2: tokens.
+        self.token_encoder_ = CodeEncoder(min_frequency=self.min_frequency)
+        self.token_encoder_.fit(codes[keep])
+        x = self._token_matrix(codes, sent_logits)
+        x_keep = x[keep]
+        y_keep = y[keep]
+        fold_keep = token_fold[keep]
+        jobs = [(j, k) for j in range(n_labels) for k in range(n_folds)]
+        fitted = Parallel(n_jobs=self.n_jobs, prefer="threads")(
+            delayed(_fit_sgd)(x_keep[fold_keep != k], y_keep[fold_keep != k, j], self.alpha, seed)
+            for j, k in jobs
+        )
+        oof_tok = np.zeros((len(frame), n_labels))
+        keep_idx = np.flatnonzero(keep)
+        for (j, k), model in zip(jobs, fitted, strict=True):
+            test = fold_keep == k
+            if test.any():
+                oof_tok[keep_idx[test], j] = _proba(model, x_keep[test])
+        self.token_models_ = Parallel(n_jobs=self.n_jobs, prefer="threads")(
+            delayed(_fit_sgd)(x_keep, y_keep[:, j], self.alpha, seed) for j in range(n_labels)
+        )
+
+        # Stage 3: context.
+        p_tok = oof_tok
+        self.context_models_: list[SGDClassifier | float] = []
+        if self.context > 0:
+            p_ctx = np.zeros_like(oof_tok)
+            for j in range(n_labels):
+                feats = self._context_features(frame, oof_tok[:, j], oof_sent[frame.sentence, j])
+                fk = feats[keep]
+                for k in range(n_folds):
+                    test = fold_keep == k
+                    if test.any():
+                        m = _fit_sgd(fk[~test], y_keep[~test, j], 1e-5, seed)
+                        p_ctx[keep_idx[test], j] = _proba(m, fk[test])
+                self.context_models_.append(_fit_sgd(fk, y_keep[:, j], 1e-5, seed))
+            p_tok = p_ctx
+        p_tok[frame.blocked] = 0.0
+
+        # Thresholds and gaps, tuned on the out-of-fold probabilities.
+        self.labels_ = labels
+        self.thresholds_: dict[str, float] = {}
+        self.gaps_: dict[str, int] = {}
+        self.oof_scores_: dict[str, float] = {}
+        for j, label in enumerate(labels):
+            t, g, f = self._tune(frame, p_tok[:, j], y[:, j], gold, label)
+            self.thresholds_[label], self.gaps_[label], self.oof_scores_[label] = t, g, f
+
+        # The span labeller behind classify().
+        self.span_model_ = self._fit_span_model(docs, gold)
+        self.training_sha256_ = training_sha256(docs, rows)
+        self.n_features_in_ = codes.shape[1]
+        return self
+
+    def _tune(
+        self,
+        frame: TokenFrame,
+        p: FloatArray,
+        y_label: npt.NDArray[np.bool_],
+        gold: Sequence[Sequence[Span]],
+        label: str,
+    ) -> tuple[float, int, float]:
+        scorer = _PartialCredit(frame, gold, label)
+        positives = p[(p > 0) & scorer.scored[frame.doc]]
+        if not len(positives):
+            return 0.5, 0, 0.0
+        # Floored, so that a threshold never rounds up past the probabilities it came from.
+        grid = np.unique(np.floor(np.quantile(positives, np.linspace(0.4, 0.998, 40)) * 1e4) / 1e4)
+        # A volume prior learned from the training data: never select more
+        # than three times as many tokens as the gold covers.
+        gold_tokens = max(int(y_label.sum()), 1)
+        grid = grid[[int((p >= t).sum()) <= 3 * gold_tokens for t in grid.tolist()]]
+        if not len(grid):
+            return 0.5, 0, 0.0
+        best = (0.5, 0, -1.0)
+        # The official scorer skips documents without gold; exact match does not.
+        doc_ok = scorer.scored[frame.doc] if self.objective == "ptc" else np.ones(len(p), bool)
+        punct = _punctuation(frame)
+        for gap in sorted({g for g in _GAPS if g <= self.max_gap} | {self.max_gap}):
+            for t in grid.tolist():
+                first, last = _runs(frame, np.where(doc_ok, p, 0.0), t, gap, punct)
+                starts = scorer.base[frame.doc[first]] + frame.start[first]
+                ends = scorer.base[frame.doc[last]] + frame.end[last]
+                f1 = (
+                    scorer.f1(starts, ends)
+                    if self.objective == "ptc"
+                    else scorer.exact(starts, ends)
+                )
+                if f1 > best[2]:
+                    best = (float(t), gap, float(f1))
+        return best
+
+    def _fit_span_model(
+        self, docs: Sequence[Document], gold: Sequence[Sequence[Span]]
+    ) -> Pipeline | str:
+        rows, targets = [], []
+        for doc, spans in zip(docs, gold, strict=True):
+            for span in spans:
+                rows.append(_span_row(doc, span))
+                targets.append(span.label)
+        if len(set(targets)) < 2:
+            return targets[0]
+        model = _span_pipeline(len(rows))
+        model.fit(_span_array(rows), np.array(targets))
+        return model
+
+    # ------------------------------------------------------------------ predict
+
+    def _check_fitted(self) -> None:
+        check_is_fitted(self, "labels_")
+
+    def predict_token_proba(self, frame: TokenFrame, codes: npt.NDArray[np.int64]) -> FloatArray:
+        """Return each token's probability for each label, ``(n_tokens, n_labels)``."""
+        self._check_fitted()
+        n_labels = len(self.labels_)
+        if not len(frame):
+            return np.zeros((0, n_labels))
+        texts, extra = self._sentence_inputs(frame)
+        if self.sentence_model and texts:
+            xs = self._sentence_matrix(texts, extra)
+            p_sent = np.stack([_proba(m, xs) for m in self.sentence_models_], axis=1)
+        else:
+            p_sent = np.tile(
+                np.array(
+                    [m if isinstance(m, float) else 0.5 for m in self.sentence_models_], dtype=float
+                ),
+                (len(texts), 1),
+            )
+        sent_logits = (
+            _logit(p_sent)[frame.sentence] if self.sentence_model else np.zeros((len(frame), 0))
+        )
+        x = self._token_matrix(codes, sent_logits)
+        p = (
+            np.stack([_proba(m, x) for m in self.token_models_], axis=1)
+            if len(frame)
+            else np.zeros((0, n_labels))
+        )
+        if self.context > 0 and len(frame):
+            for j in range(n_labels):
+                feats = self._context_features(frame, p[:, j], p_sent[frame.sentence, j])
+                p[:, j] = _proba(self.context_models_[j], feats)
+        p[frame.blocked] = 0.0
+        return p
+
+    def predict(
+        self,
+        documents: Sequence[Document],
+        *,
+        boilerplate: Sequence[Iterable[Span]] | None = None,
+    ) -> list[list[Span]]:
+        """Propose labelled spans in each document.
+
+        Parameters
+        ----------
+        documents : sequence of Document
+            The documents.
+        boilerplate : sequence of iterables of Span, optional
+            Per document, spans of which those labelled ``BOILERPLATE`` are
+            excluded from prediction (with ``find_boilerplate``, what
+            :func:`biaskit.find_boilerplate` finds is excluded too).
+
+        Returns
+        -------
+        list of list of Span
+            Per document, the proposed spans, with attributes ``confidence``
+            (the mean token probability, rounded to 4 digits) and ``origin``
+            (``"biaskit.baseline"``).
+
+        Raises
+        ------
+        sklearn.exceptions.NotFittedError
+            Before :meth:`fit`.
+        """
+        self._check_fitted()
+        docs = _check_documents(documents, "predict")
+        given = None if boilerplate is None else _check_spans(docs, boilerplate, "predict")
+        frame, codes = self._frame(docs, self._boilerplate(docs, given))
+        p = self.predict_token_proba(frame, codes)
+        out: dict[str, list[Span]] = defaultdict(list)
+        for j, label in enumerate(self.labels_):
+            found = _assemble(frame, p[:, j], self.thresholds_[label], self.gaps_[label], label)
+            for doc_id, spans in found.items():
+                out[doc_id].extend(spans)
+        return [sorted(out.get(d.id, []), key=Span.sort_key) for d in docs]
+
+    def classify(
+        self, documents: Sequence[Document], spans: Sequence[Iterable[Span]]
+    ) -> list[list[Span]]:
+        """Label given spans (their own labels are ignored).
+
+        Parameters
+        ----------
+        documents : sequence of Document
+            The documents.
+        spans : sequence of iterables of Span
+            Per document, the spans to label.
+
+        Returns
+        -------
+        list of list of Span
+            Per document, the spans in the order given, each with the most
+            probable label and its probability as ``confidence``; where one
+            stretch is given several times, its copies get the most probable
+            distinct labels in turn.
+        """
+        self._check_fitted()
+        docs = _check_documents(documents, "classify")
+        rows = _check_spans(docs, spans, "classify")
+        flat = [(d, s) for d, row in zip(docs, rows, strict=True) for s in row]
+        if not flat:
+            return [[] for _ in docs]
+        if isinstance(self.span_model_, str):
+            classes = np.array([self.span_model_])
+            proba = np.ones((len(flat), 1))
+        else:
+            proba = self.span_model_.predict_proba(_span_array([_span_row(d, s) for d, s in flat]))
+            classes = self.span_model_.classes_
+        order = np.argsort(-proba, axis=1, kind="stable")
+        used: dict[tuple[str, int, int], int] = defaultdict(int)
+        out: list[list[Span]] = [[] for _ in docs]
+        index = {d.id: i for i, d in enumerate(docs)}
+        for r, (doc, span) in enumerate(flat):
+            key = (doc.id, span.start, span.end)
+            rank = min(used[key], len(classes) - 1)
+            used[key] += 1
+            c = order[r, rank]
+            attributes = {**span.attributes, "confidence": round(float(proba[r, c]), 4)}
+            attributes["origin"] = ORIGIN
+            out[index[doc.id]].append(
+                Span(span.start, span.end, str(classes[c]), attributes=attributes)
+            )
+        return out
+
+
+# ---------------------------------------------------------------------- spans
+
+
+def _runs(
+    frame: TokenFrame,
+    p: FloatArray,
+    threshold: float,
+    gap: int,
+    punct: npt.NDArray[np.bool_] | None = None,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """First and last token of each run at or above ``threshold``, bridging up to ``gap`` tokens.
+
+    Runs never cross documents, blocked (boilerplate) tokens, or sentence
+    boundaries (except between adjacent tokens), and are trimmed of
+    punctuation at their edges; a run of punctuation alone is dropped.
+    """
+    idx = np.flatnonzero(p >= threshold)
+    if not len(idx):
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
+    blocked_cum = np.cumsum(frame.blocked)
+    prev, nxt = idx[:-1], idx[1:]
+    joined = (
+        (nxt - prev - 1 <= gap)
+        & (frame.doc[nxt] == frame.doc[prev])
+        & ((frame.sentence[nxt] == frame.sentence[prev]) | (nxt - prev == 1))
+        & (blocked_cum[nxt] == blocked_cum[prev])
+    )
+    a = np.r_[0, np.flatnonzero(~joined) + 1]
+    b = np.r_[a[1:], len(idx)] - 1
+    first, last = idx[a], idx[b]
+    if punct is None:
+        punct = _punctuation(frame)
+    for _ in range(4):  # edges rarely hold more than a few punctuation tokens
+        move = punct[first] & (first < last)
+        first = first + move
+        move = punct[last] & (last > first)
+        last = last - move
+    keep = ~(punct[first] & (first == last))
+    return first[keep], last[keep]
+
+
+def _punctuation(frame: TokenFrame) -> npt.NDArray[np.bool_]:
+    return np.fromiter((w in _PUNCT_EDGE for w in frame.raw), dtype=bool, count=len(frame))
+
+
+def _assemble(
+    frame: TokenFrame, p: FloatArray, threshold: float, gap: int, label: str
+) -> dict[str, list[Span]]:
+    """Return the spans of one label: runs of tokens (:func:`_runs`) with their mean probability."""
+    out: dict[str, list[Span]] = defaultdict(list)
+    first, last = _runs(frame, p, threshold, gap)
+    if not len(first):
+        return out
+    csum = np.r_[0.0, np.cumsum(p)]
+    means = (csum[last + 1] - csum[first]) / (last - first + 1)
+    for f, e, m in zip(first.tolist(), last.tolist(), means.tolist(), strict=True):
+        doc = frame.documents[int(frame.doc[f])]
+        out[doc.id].append(
+            Span(
+                int(frame.start[f]),
+                int(frame.end[e]),
+                label,
+                attributes={"confidence": round(m, 4), "origin": ORIGIN},
+            )
+        )
+    return out
+
+
+class _PartialCredit:
+    """The PTC partial-credit F1 of one label, fast, for tuning over many candidates.
+
+    Offsets of all documents are laid end to end; gold spans (merged, as the
+    official scorer does) become a coverage array, so a candidate set of
+    non-overlapping spans is scored with prefix sums. Documents without gold
+    spans are skipped, as the official scorer does. Equal to
+    :func:`biaskit.metrics.ptc_scores` (label-free, on one label's spans).
+    """
+
+    def __init__(self, frame: TokenFrame, gold: Sequence[Sequence[Span]], label: str) -> None:
+        lengths = np.array([len(d.text) for d in frame.documents], dtype=np.int64)
+        self.base = np.r_[0, np.cumsum(lengths)[:-1]] if len(lengths) else lengths
+        total = int(lengths.sum())
+        cover = np.zeros(total + 1, dtype=np.int64)
+        self.scored = np.zeros(len(frame.documents), dtype=bool)
+        gold_s: list[int] = []
+        gold_e: list[int] = []
+        for i, spans in enumerate(gold):
+            intervals = merge_intervals((s.start, s.end) for s in spans if s.label == label)
+            if intervals:
+                self.scored[i] = True
+            for s, e in intervals:
+                gold_s.append(int(self.base[i]) + s)
+                gold_e.append(int(self.base[i]) + e)
+                cover[int(self.base[i]) + s] += 1
+                cover[int(self.base[i]) + e] -= 1
+        self.gold_cum = np.r_[0, np.cumsum(np.cumsum(cover)[:-1] > 0)]
+        self.gold_s = np.array(gold_s, dtype=np.int64)
+        self.gold_e = np.array(gold_e, dtype=np.int64)
+        self.total = total
+
+    def exact(self, starts: npt.NDArray[np.int64], ends: npt.NDArray[np.int64]) -> float:
+        """Exact-match F1 of candidate spans ``[starts, ends)`` (global offsets)."""
+        gold = set(zip(self.gold_s.tolist(), self.gold_e.tolist(), strict=True))
+        pred = set(zip(starts.tolist(), ends.tolist(), strict=True))
+        tp = len(gold & pred)
+        return 2 * tp / (len(gold) + len(pred)) if gold or pred else 0.0
+
+    def f1(self, starts: npt.NDArray[np.int64], ends: npt.NDArray[np.int64]) -> float:
+        """Partial-credit F1 of non-overlapping candidate spans ``[starts, ends)`` (global)."""
+        if not len(starts) or not len(self.gold_s):
+            return 0.0
+        precision = float(np.mean((self.gold_cum[ends] - self.gold_cum[starts]) / (ends - starts)))
+        cover = np.zeros(self.total + 1, dtype=np.int64)
+        np.add.at(cover, starts, 1)
+        np.add.at(cover, ends, -1)
+        pred_cum = np.r_[0, np.cumsum(np.cumsum(cover)[:-1] > 0)]
+        recall = float(
+            np.mean((pred_cum[self.gold_e] - pred_cum[self.gold_s]) / (self.gold_e - self.gold_s))
+        )
+        return (
+            0.0 if precision == 0 or recall == 0 else 2 * precision * recall / (precision + recall)
+        )
+
+
+def _span_row(doc: Document, span: Span) -> list[Any]:
+    text, context, numbers = span_texts(doc, span)
+    return [text, context, *numbers]
+
+
+def _span_array(rows: list[list[Any]]) -> npt.NDArray[np.object_]:
+    return np.array(rows, dtype=object)
+
+
+def _span_pipeline(n_rows: int) -> Pipeline:
+    min_df = 2 if n_rows > 50 else 1
+    features = ColumnTransformer(
+        [
+            (
+                "words",
+                TfidfVectorizer(
+                    ngram_range=(1, 2), min_df=min_df, sublinear_tf=True, max_features=30000
+                ),
+                0,
+            ),
+            (
+                "chars",
+                TfidfVectorizer(
+                    analyzer="char_wb",
+                    ngram_range=(2, 5),
+                    min_df=min_df,
+                    sublinear_tf=True,
+                    max_features=30000,
+                ),
+                0,
+            ),
+            ("context", TfidfVectorizer(token_pattern=r"\S+", min_df=min_df), 1),
+            ("numbers", "passthrough", list(range(2, 9))),
+        ]
+    )
+    return Pipeline([("features", features), ("model", LogisticRegression(C=10.0, max_iter=1000))])
+
+
+def training_sha256(documents: Sequence[Document], spans: Sequence[Iterable[Span]]) -> str:
+    """Return a SHA-256 over documents (id and text hash) and their spans.
+
+    Examples
+    --------
+    >>> d = Document("d", "abc")
+    >>> training_sha256([d], [[Span(0, 1, "A")]]) == training_sha256([d], [[Span(0, 1, "A")]])
+    True
+    >>> training_sha256([d], [[Span(0, 1, "A")]]) == training_sha256([d], [[Span(0, 2, "A")]])
+    False
+    """
+    import hashlib
+
+    h = hashlib.sha256()
+    for doc, row in zip(documents, spans, strict=True):
+        h.update(f"{doc.id}\0{doc.sha256}\0".encode())
+        for s in sorted(row, key=Span.sort_key):
+            h.update(f"{s.start}\0{s.end}\0{s.label}\0".encode())
+        h.update(b"\1")
+    return h.hexdigest()

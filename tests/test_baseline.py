@@ -1,0 +1,253 @@
+"""The baseline span classifier: the scikit-learn contract and what it predicts."""
+
+from __future__ import annotations
+
+import copy
+import pickle
+from typing import Any
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+
+import biaskit
+from biaskit import Document, Span
+from biaskit.baseline import ORIGIN, SpanClassifier, TrainingDataError, _PartialCredit
+from biaskit.evaluation import training_data
+from biaskit.features import token_frame
+from biaskit.metrics import ptc_scores
+
+from ._synthetic_spans import synthetic
+
+
+@pytest.fixture(scope="module")
+def data() -> tuple[list[Document], list[list[Span]]]:
+    return synthetic(24, seed=0)
+
+
+@pytest.fixture(scope="module")
+def fitted(data: tuple[list[Document], list[list[Span]]]) -> SpanClassifier:
+    docs, gold = data
+    return SpanClassifier(cv=3, random_state=0).fit(docs[:18], gold[:18])
+
+
+def _key(spans: list[list[Span]]) -> list[list[tuple[int, int, str, Any]]]:
+    return [[(s.start, s.end, s.label, s.attributes["confidence"]) for s in row] for row in spans]
+
+
+# ----------------------------------------------------------------- the contract
+
+
+def test_init_only_stores_parameters_and_get_params_round_trips() -> None:
+    model = SpanClassifier(window=1, alpha=1e-4, cv=4, random_state=7)
+    params = model.get_params()
+    assert params["window"] == 1
+    assert params["alpha"] == 1e-4
+    assert params["random_state"] == 7
+    assert SpanClassifier(**params).get_params() == params
+    assert not [k for k in vars(model) if k.endswith("_")]
+
+
+def test_set_params_and_clone_give_an_unfitted_copy(fitted: SpanClassifier) -> None:
+    copy = clone(fitted)
+    assert copy.get_params() == fitted.get_params()
+    assert not hasattr(copy, "labels_")
+    assert copy.set_params(window=3) is copy
+    assert copy.window == 3
+
+
+def test_fit_returns_self_and_learned_state_ends_in_underscore(
+    data: tuple[list[Document], list[list[Span]]],
+) -> None:
+    docs, gold = data
+    model = SpanClassifier(cv=2, random_state=0)
+    assert model.fit(docs[:8], gold[:8]) is model
+    assert model.labels_ == ("LOADED", "QUOTE")
+    assert set(model.thresholds_) == set(model.gaps_) == {"LOADED", "QUOTE"}
+
+
+def test_predicting_before_fit_raises_not_fitted() -> None:
+    doc = Document("d", "text")
+    with pytest.raises(NotFittedError):
+        SpanClassifier().predict([doc])
+    with pytest.raises(NotFittedError):
+        SpanClassifier().classify([doc], [[Span(0, 4, "X")]])
+
+
+def test_pickle_round_trip_predicts_the_same(
+    fitted: SpanClassifier, data: tuple[list[Document], list[list[Span]]]
+) -> None:
+    docs, _ = data
+    again = pickle.loads(pickle.dumps(fitted))
+    assert _key(again.predict(docs[18:])) == _key(fitted.predict(docs[18:]))
+
+
+def test_same_random_state_gives_the_same_model(
+    data: tuple[list[Document], list[list[Span]]],
+) -> None:
+    docs, gold = data
+    a = SpanClassifier(cv=2, random_state=3).fit(docs[:10], gold[:10])
+    b = SpanClassifier(cv=2, random_state=3).fit(docs[:10], gold[:10])
+    assert a.thresholds_ == b.thresholds_
+    assert _key(a.predict(docs[18:])) == _key(b.predict(docs[18:]))
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"cv": 1}, "cv must be an integer >= 2, not 1"),
+        ({"window": -1}, "window must be an integer >= 0, not -1"),
+        ({"objective": "f2"}, "objective must be 'ptc' or 'exact', not 'f2'"),
+        ({"alpha": 0}, "alpha must be a positive number, not 0"),
+    ],
+)
+def test_bad_parameters_are_reported_by_fit(params: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        SpanClassifier(**params).fit([Document("d", "a b")], [[Span(0, 1, "X")]])
+
+
+@pytest.mark.parametrize(
+    ("documents", "spans", "message"),
+    [
+        ("text", [], "fit expects a sequence of Document objects, not str"),
+        ([Document("d", "a b")], [], "fit got 1 documents but 0 span lists"),
+        (
+            [Document("d", "a b")],
+            [[(0, 1, "X")]],
+            "fit expects Span objects; document 'd' has tuple",
+        ),
+        ([Document("d", "a b")], [[Span(0, 9, "X")]], "ends past the end of document 'd'"),
+        ([Document("d", "a b")], [[Span(0, 1, "BOILERPLATE")]], "at least one span that is not"),
+    ],
+)
+def test_bad_training_data_is_a_training_data_error(
+    documents: Any, spans: Any, message: str
+) -> None:
+    with pytest.raises(TrainingDataError, match=message):
+        SpanClassifier().fit(documents, spans)
+
+
+# ----------------------------------------------------------------- behaviour
+
+
+def test_predict_finds_short_and_long_spans_with_confidence(
+    fitted: SpanClassifier, data: tuple[list[Document], list[list[Span]]]
+) -> None:
+    docs, gold = data
+    predicted = fitted.predict(docs[18:])
+    report = ptc_scores(
+        dict(zip([d.id for d in docs[18:]], gold[18:], strict=True)),
+        dict(zip([d.id for d in docs[18:]], predicted, strict=True)),
+    )
+    assert report.per_label["LOADED"].f1 > 0.8
+    assert report.per_label["QUOTE"].f1 > 0.8
+    quotes = [s for row in predicted for s in row if s.label == "QUOTE"]
+    assert max(len(docs[18].text[s.start : s.end].split()) for s in quotes) >= 5
+    for span in (s for row in predicted for s in row):
+        assert 0.0 <= span.attributes["confidence"] <= 1.0
+        assert span.attributes["origin"] == ORIGIN
+
+
+def test_spans_of_different_labels_may_overlap(
+    fitted: SpanClassifier, data: tuple[list[Document], list[list[Span]]]
+) -> None:
+    docs, _ = data
+    pairs = [
+        (a, b)
+        for row in fitted.predict(docs[18:])
+        for a in row
+        for b in row
+        if a.label == "QUOTE" and b.label == "LOADED" and a.overlaps(b)
+    ]
+    assert pairs
+
+
+def test_nothing_is_predicted_inside_boilerplate(
+    fitted: SpanClassifier, data: tuple[list[Document], list[list[Span]]]
+) -> None:
+    docs, _ = data
+    for doc, row in zip(docs[18:], fitted.predict(docs[18:]), strict=True):
+        tail = doc.text.index("Read more:")
+        assert all(s.end <= tail for s in row), doc.id
+    # Without the cleaner at prediction time, the loaded verb in that line is
+    # found; boilerplate passed in is still respected.
+    unclean = copy.deepcopy(fitted).set_params(find_boilerplate=False)
+    doc = docs[20]
+    tail = doc.text.index("Read more:")
+    free = unclean.predict([doc])[0]
+    assert any(s.start >= tail for s in free)  # the loaded verb there is found...
+    blocked = unclean.predict([doc], boilerplate=[[Span(tail, len(doc.text) - 1, "BOILERPLATE")]])
+    assert all(s.end <= tail for s in blocked[0])  # ...unless it is marked boilerplate
+
+
+def test_classify_labels_given_spans_and_spreads_labels_over_copies(
+    fitted: SpanClassifier, data: tuple[list[Document], list[list[Span]]]
+) -> None:
+    docs, gold = data
+    doc = docs[19]
+    spans = list(gold[19])
+    labelled = fitted.classify([doc], [[Span(s.start, s.end, "?") for s in spans]])[0]
+    assert [s.label for s in labelled] == [s.label for s in spans]
+    first = spans[0]
+    twice = fitted.classify([doc], [[Span(first.start, first.end, "?")] * 2])[0]
+    assert {s.label for s in twice} == {"LOADED", "QUOTE"}
+    assert twice[0].attributes["confidence"] >= twice[1].attributes["confidence"]
+
+
+def test_predict_on_documents_without_tokens_returns_empty_lists(fitted: SpanClassifier) -> None:
+    assert fitted.predict([Document("e", ""), Document("f", "   ")]) == [[], []]
+
+
+def test_fast_partial_credit_equals_the_official_measure() -> None:
+    rng = np.random.default_rng(0)
+    docs = [Document(f"d{i}", " ".join(["word"] * 60)) for i in range(5)]
+    frame = token_frame(docs)
+    gold = [
+        [
+            Span(int(a), int(a) + int(w), "X")
+            for a, w in zip(rng.integers(0, 250, 4), rng.integers(3, 40, 4), strict=True)
+        ]
+        for _ in docs
+    ]
+    gold[3] = []  # a document without gold: skipped by the official scorer
+    scorer = _PartialCredit(frame, gold, "X")
+    pred = [
+        [
+            Span(int(a), int(a) + 10, "X")
+            for a in sorted(rng.choice(np.arange(0, 280, 20), 5, replace=False))
+        ]
+        for _ in docs
+    ]
+    starts = np.array(
+        [scorer.base[i] + s.start for i, row in enumerate(pred) if scorer.scored[i] for s in row]
+    )
+    ends = np.array(
+        [scorer.base[i] + s.end for i, row in enumerate(pred) if scorer.scored[i] for s in row]
+    )
+    official = (
+        ptc_scores(
+            {d.id: g for d, g in zip(docs, gold, strict=True)},
+            {d.id: p for d, p in zip(docs, pred, strict=True)},
+            labelled=False,
+        )
+        .scores()
+        .f1
+    )
+    assert scorer.f1(starts, ends) == pytest.approx(official, abs=1e-12)
+
+
+@pytest.mark.slow
+def test_the_seed_corpus_trains_and_predicts_validating_spans(repo_root: Any) -> None:
+    corpus = biaskit.load_corpus(repo_root / "annotations")
+    docs, rows = training_data(corpus)
+    model = SpanClassifier(rules=True, random_state=0).fit(docs, rows)
+    predicted = model.predict(docs, boilerplate=rows)
+    boiler = {
+        d.id: [(s.start, s.end) for s in r if s.label == "BOILERPLATE"]
+        for d, r in zip(docs, rows, strict=True)
+    }
+    for doc, row in zip(docs, predicted, strict=True):
+        for span in row:
+            assert span.label in corpus.schema
+            assert not any(span.start < e and s < span.end for s, e in boiler[doc.id])
