@@ -126,6 +126,11 @@ _COMMON = [
         description="What made the span: absent for hand annotation, else the rule or "
         "model (for example 'biaskit.clean' or 'biaskit.variants').",
     ),
+    AttributeSpec(
+        "confidence",
+        type="number",
+        description="A model's probability for a span it predicted; absent for hand annotation.",
+    ),
 ]
 
 _CONCEPT = AttributeSpec(

@@ -4,7 +4,8 @@ Conventions of docs/codebook.md that these tests rely on (its section 1):
 
 - the version is on a line ``Codebook version: **X.Y**``;
 - each label has a heading ``## Label: NAME``;
-- attributes are table rows ``| `name` | `v1` · `v2` | … |`` (or *free text*),
+- attributes are table rows ``| `name` | `v1` · `v2` | … |`` (or *free text*, or
+  *number*: any value of the type),
   inside a label's section or the "Shared attributes" section;
 - examples are list items starting ``in:``, ``out:`` or ``text:``; every
   backticked string on such a line is a verbatim quotation from a seed text.
@@ -67,7 +68,8 @@ def attribute_table(lines: list[str]) -> dict[str, tuple[str, ...] | None]:
         row = _ATTRIBUTE_ROW.match(line)
         if row:
             name, values = row.groups()
-            table[name] = None if "free text" in values else tuple(_BACKTICKED.findall(values))
+            unrestricted = "free text" in values or values.strip() == "number"
+            table[name] = None if unrestricted else tuple(_BACKTICKED.findall(values))
     return table
 
 

@@ -49,7 +49,7 @@ from biaskit.analysis import (
 from biaskit.clean import BOILERPLATE_KINDS, find_boilerplate, mark_boilerplate
 from biaskit.corpus import Corpus
 from biaskit.display import Highlighted, highlight, render_html
-from biaskit.errors import AnnotationError, BiaskitError, Problem
+from biaskit.errors import AnnotationError, BiaskitError, OutputExistsError, Problem
 from biaskit.io.basil import load_basil
 from biaskit.io.brat import load_brat, save_brat
 from biaskit.io.csv import save_csv
@@ -58,7 +58,6 @@ from biaskit.io.formats import FORMATS, convert, load_foreign, validate_foreign
 from biaskit.io.labelstudio import load_labelstudio, save_labelstudio
 from biaskit.io.native import (
     CheckedCorpus,
-    OutputExistsError,
     ReadLimits,
     check_corpus,
     iter_documents,

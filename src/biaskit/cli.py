@@ -19,8 +19,8 @@ from biaskit._atomic import atomic_write_text
 from biaskit.adjudicate import adjudicate, conflicts_to_dicts, render_conflicts
 from biaskit.agreement import agreement_report, agreement_to_dict, render_agreement
 from biaskit.corpus import Corpus
-from biaskit.errors import AnnotationError, BiaskitError, Problem
-from biaskit.io.native import DEFAULT_LIMITS, OutputExistsError, ReadLimits, load_corpus, save_spans
+from biaskit.errors import AnnotationError, BiaskitError, OutputExistsError, Problem
+from biaskit.io.native import DEFAULT_LIMITS, ReadLimits, load_corpus, save_spans
 from biaskit.model import AnnotationSet
 from biaskit.stats import corpus_statistics, render_statistics
 from biaskit.validate import UNUSABLE_INPUT, validate

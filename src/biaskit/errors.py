@@ -19,6 +19,7 @@ import attrs
 __all__ = [
     "AnnotationError",
     "BiaskitError",
+    "OutputExistsError",
     "Problem",
     "Severity",
 ]
@@ -104,6 +105,10 @@ class Problem:
 
 class BiaskitError(Exception):
     """Base class of every error biaskit raises on purpose."""
+
+
+class OutputExistsError(BiaskitError, FileExistsError):
+    """A write would replace existing files and overwriting was not asked for."""
 
 
 class AnnotationError(BiaskitError, ValueError):

@@ -161,7 +161,7 @@ def save_model(
         If the file exists and ``overwrite`` is false.
     """
     from biaskit.baseline import SpanClassifier
-    from biaskit.io.native import OutputExistsError
+    from biaskit.errors import OutputExistsError
 
     if not isinstance(model, SpanClassifier):
         raise ModelFileError(

@@ -49,7 +49,7 @@ from biaskit.analysis import (
 )
 from biaskit.corpus import Corpus
 from biaskit.display import PALETTE, label_colors, render_html
-from biaskit.io.native import OutputExistsError
+from biaskit.errors import OutputExistsError
 from biaskit.readability import Readability
 from biaskit.variants import VariantRegistry
 

@@ -47,13 +47,14 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "boolean": (bool,),
 }
 _COLOR = re.compile(r"#[0-9a-fA-F]{6}")
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
+# Commas too: PTC technique names are "Name_Calling,Labeling" and the like.
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.,-]*")
 
 
 def _name(_instance: object, attribute: attrs.Attribute[str], value: object) -> None:
     if not isinstance(value, str) or not _NAME.fullmatch(value):
         raise ValueError(
-            f"{attribute.name} must be a name of letters, digits, '_', '.' or '-' "
+            f"{attribute.name} must be a name of letters, digits, '_', '.', ',' or '-' "
             f"starting with a letter or '_', not {value!r}"
         )
 

@@ -30,8 +30,8 @@ import attrs
 
 from biaskit.checks import check_overlaps, check_span_text, check_text
 from biaskit.corpus import Corpus
-from biaskit.errors import AnnotationError, BiaskitError, Problem
-from biaskit.io.native import CheckedCorpus, OutputExistsError
+from biaskit.errors import AnnotationError, BiaskitError, OutputExistsError, Problem
+from biaskit.io.native import CheckedCorpus
 from biaskit.model import AnnotationSet, AttributeValue, Document, Span
 from biaskit.schema import AttributeSpec, AttributeType, LabelSpec, Schema
 

@@ -45,7 +45,7 @@ import attrs
 from biaskit._atomic import atomic_group
 from biaskit.checks import check_overlaps, check_span_text, check_text
 from biaskit.corpus import Corpus
-from biaskit.errors import AnnotationError, BiaskitError, Problem, Severity
+from biaskit.errors import AnnotationError, BiaskitError, OutputExistsError, Problem, Severity
 from biaskit.io.offsets import units_matching
 from biaskit.model import AnnotationSet, AttributeValue, Document, FrozenMap, JsonValue, Span
 from biaskit.schema import AttributeSpec, LabelSpec, Schema
@@ -74,10 +74,6 @@ DOCUMENTS_FILE: Final = "documents.jsonl"
 SPANS_DIR: Final = "spans"
 
 _BOM = b"\xef\xbb\xbf"
-
-
-class OutputExistsError(BiaskitError, FileExistsError):
-    """A write would replace existing files and overwriting was not asked for."""
 
 
 @attrs.frozen

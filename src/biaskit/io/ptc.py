@@ -46,8 +46,7 @@ import attrs
 
 from biaskit._atomic import atomic_group
 from biaskit.corpus import Corpus
-from biaskit.errors import AnnotationError, BiaskitError, Problem
-from biaskit.io.native import OutputExistsError
+from biaskit.errors import AnnotationError, BiaskitError, OutputExistsError, Problem
 from biaskit.io.offsets import OffsetConverter
 from biaskit.model import AnnotationSet, Document, Span
 from biaskit.schema import AttributeSpec, LabelSpec, Schema
@@ -102,23 +101,11 @@ _ORIGIN = AttributeSpec(
 )
 
 
-def _label_spec(name: str, description: str) -> LabelSpec:
-    try:
-        return LabelSpec(name, description=description)
-    except ValueError:
-        # PTC names contain commas, which older schema name rules refuse. The
-        # label is kept exactly as the corpus spells it: renaming it would
-        # break every comparison with the official files.
-        spec = LabelSpec("PTC_LABEL", description=description)
-        object.__setattr__(spec, "name", name)
-        return spec
-
-
 def _schema(labels: tuple[str, ...]) -> Schema:
     return Schema(
         "ptc",
         "2",
-        [_label_spec(name, "A propaganda technique of PTC v2.") for name in labels],
+        [LabelSpec(name, description="A propaganda technique of PTC v2.") for name in labels],
         common_attributes=[_CONFIDENCE, _ORIGIN],
         description=(
             "Propaganda Techniques Corpus v2 (Da San Martino et al., EMNLP 2019; "
