@@ -5,7 +5,9 @@ validated; a hand-annotated corpus; agreement measures and a baseline
 classifier trained on hand-annotated spans.
 """
 
+import importlib
 from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, Any
 
 from biaskit.adjudicate import (
     Adjudication,
@@ -65,6 +67,7 @@ from biaskit.io.native import (
     save_corpus,
     save_spans,
 )
+from biaskit.io.ptc import PTC_TECHNIQUES, load_ptc, write_ptc
 from biaskit.metrics import (
     PRF,
     SpanReport,
@@ -104,6 +107,53 @@ from biaskit.variants import (
     loads_variants,
 )
 
+# The classifier, its evaluation and persistence need scikit-learn, whose
+# import takes about a second; they load on first use so that `import biaskit`
+# (and `biaskit validate` in a pre-commit hook) stays fast.
+_LAZY = {
+    "CrossValidation": "biaskit.evaluation",
+    "EvaluationError": "biaskit.evaluation",
+    "ModelFileError": "biaskit.persistence",
+    "ModelVersionWarning": "biaskit.persistence",
+    "SpanClassifier": "biaskit.baseline",
+    "TrainingDataError": "biaskit.baseline",
+    "cross_validate": "biaskit.evaluation",
+    "evaluation_to_dict": "biaskit.evaluation",
+    "load_model": "biaskit.persistence",
+    "read_manifest": "biaskit.persistence",
+    "render_evaluation": "biaskit.evaluation",
+    "save_model": "biaskit.persistence",
+    "training_data": "biaskit.evaluation",
+}
+
+if TYPE_CHECKING:
+    from biaskit.baseline import SpanClassifier, TrainingDataError
+    from biaskit.evaluation import (
+        CrossValidation,
+        EvaluationError,
+        cross_validate,
+        evaluation_to_dict,
+        render_evaluation,
+        training_data,
+    )
+    from biaskit.persistence import (
+        ModelFileError,
+        ModelVersionWarning,
+        load_model,
+        read_manifest,
+        save_model,
+    )
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'biaskit' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
 try:
     __version__ = version("biaskit")
 except PackageNotFoundError:  # pragma: no cover - only when run from an uninstalled tree
@@ -113,6 +163,7 @@ __all__ = [
     "BOILERPLATE_KINDS",
     "FORMATS",
     "PRF",
+    "PTC_TECHNIQUES",
     "Adjudication",
     "AgreementReport",
     "AnalysisError",
@@ -127,7 +178,9 @@ __all__ = [
     "Conflict",
     "Corpus",
     "CorpusStatistics",
+    "CrossValidation",
     "Document",
+    "EvaluationError",
     "EventComparison",
     "EventDocument",
     "FrozenMap",
@@ -136,6 +189,8 @@ __all__ = [
     "LabelRates",
     "LabelSpec",
     "LexicalChoice",
+    "ModelFileError",
+    "ModelVersionWarning",
     "OutputExistsError",
     "Problem",
     "ReadLimits",
@@ -143,8 +198,10 @@ __all__ = [
     "ReadabilityTable",
     "Schema",
     "Span",
+    "SpanClassifier",
     "SpanReport",
     "TextReadability",
+    "TrainingDataError",
     "Variant",
     "VariantMatch",
     "VariantRegistry",
@@ -165,6 +222,8 @@ __all__ = [
     "convert",
     "corpus_statistics",
     "count_variants",
+    "cross_validate",
+    "evaluation_to_dict",
     "exact_match",
     "find_boilerplate",
     "find_variants",
@@ -182,6 +241,8 @@ __all__ = [
     "load_doccano",
     "load_foreign",
     "load_labelstudio",
+    "load_model",
+    "load_ptc",
     "load_variants",
     "loads_variants",
     "mark_boilerplate",
@@ -191,10 +252,12 @@ __all__ = [
     "plot_variant_shares",
     "ptc_scores",
     "ptc_tc_scores",
+    "read_manifest",
     "readability",
     "readability_table",
     "render_agreement",
     "render_conflicts",
+    "render_evaluation",
     "render_html",
     "render_report",
     "render_scores",
@@ -206,6 +269,7 @@ __all__ = [
     "save_csv",
     "save_doccano",
     "save_labelstudio",
+    "save_model",
     "save_spans",
     "scare_quotes",
     "schema_scores",
@@ -214,9 +278,11 @@ __all__ = [
     "text_sha256",
     "token_scores",
     "tokenize",
+    "training_data",
     "unitizing_alpha",
     "validate",
     "validate_foreign",
     "variant_terms",
+    "write_ptc",
     "write_report",
 ]

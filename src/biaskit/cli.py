@@ -385,6 +385,121 @@ def _cmd_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
+def _progress(err: TextIO, what: str) -> Callable[[int, int], None]:
+    """Return a callback printing ``what i/n`` on standard error, on one line."""
+
+    def report(done: int, total: int) -> None:
+        end = "\n" if done >= total else "\r"
+        err.write(f"{what} {done}/{total}{end}")
+        err.flush()
+
+    return report
+
+
+def _cmd_train(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from biaskit.baseline import SpanClassifier
+    from biaskit.evaluation import training_data
+    from biaskit.persistence import save_model
+
+    loaded = _load(args.corpus, err)
+    if isinstance(loaded, int):
+        return loaded
+    if Path(args.out).exists() and not args.overwrite:
+        raise OutputExistsError(f"{args.out} exists; pass --overwrite to replace it")
+    documents, rows = training_data(loaded, args.annotator)
+    err.write(f"training on {len(documents)} documents ({args.annotator}'s spans)...\n")
+    model = SpanClassifier(rules=not args.no_rules, random_state=args.seed).fit(documents, rows)
+    save_model(model, args.out, overwrite=args.overwrite, serializer=args.serializer)
+    summary = {
+        "model": str(args.out),
+        "labels": list(model.labels_),
+        "thresholds": {k: float(v) for k, v in dict(model.thresholds_).items()},
+        "training_sha256": model.training_sha256_,
+    }
+    if args.format == "json":
+        out.write(json.dumps(summary, indent=2) + "\n")
+    else:
+        out.write(f"wrote {args.out}: labels {', '.join(summary['labels'])}\n")
+    return EXIT_OK
+
+
+def _cmd_predict(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from biaskit.io.native import DOCUMENTS_FILE, save_corpus
+    from biaskit.persistence import load_model
+
+    loaded = _load(args.corpus, err)
+    if isinstance(loaded, int):
+        return loaded
+    model = load_model(args.model)
+    documents = list(loaded.documents)
+    # Text any annotator (the cleaner among them) marked as boilerplate is skipped.
+    boilerplate = [
+        [
+            span
+            for aset in loaded.annotation_sets(document_id=doc.id)
+            for span in aset.spans
+            if span.label == "BOILERPLATE"
+        ]
+        for doc in documents
+    ]
+    predicted = model.predict(documents, boilerplate=boilerplate)
+    sets = [
+        AnnotationSet(doc, args.annotator, spans)
+        for doc, spans in zip(documents, predicted, strict=True)
+        if spans
+    ]
+    target = Path(args.out)
+    if args.to == "native":
+        if (target / DOCUMENTS_FILE).is_file():
+            merged = loaded.with_annotations(sets, replace=True)
+            written = save_spans(merged, target, args.annotator, overwrite=args.overwrite)
+        else:
+            only = Corpus(loaded.documents, loaded.schema, sets)
+            save_corpus(only, target, overwrite=args.overwrite)
+            written = target
+    elif args.to == "ptc":
+        from biaskit.io.ptc import write_ptc
+
+        only = Corpus(loaded.documents, loaded.schema, sets)
+        write_ptc(only, target, annotator=args.annotator, task="flc", overwrite=args.overwrite)
+        written = target
+    else:
+        from biaskit.io.brat import save_brat
+
+        only = Corpus(loaded.documents, loaded.schema, sets)
+        for problem in save_brat(
+            only, target, annotators=[args.annotator], overwrite=args.overwrite
+        ):
+            err.write(f"{problem}\n")
+        written = target
+    total = sum(len(s) for s in sets)
+    out.write(f"wrote {total} predicted spans for {len(documents)} documents to {written}\n")
+    return EXIT_OK
+
+
+def _cmd_evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from biaskit.baseline import SpanClassifier
+    from biaskit.evaluation import cross_validate, evaluation_to_dict, render_evaluation
+
+    loaded = _load(args.corpus, err)
+    if isinstance(loaded, int):
+        return loaded
+    result = cross_validate(
+        loaded,
+        SpanClassifier(rules=not args.no_rules, random_state=args.seed),
+        annotator=args.annotator,
+        group_by=args.group_by,
+        n_splits=args.folds,
+        random_state=args.seed,
+        progress=None if args.format == "json" else _progress(err, "fold"),
+    )
+    if args.format == "json":
+        out.write(json.dumps(evaluation_to_dict(result), indent=2, allow_nan=False) + "\n")
+    else:
+        out.write(render_evaluation(result) + "\n")
+    return EXIT_OK
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="biaskit",
@@ -594,6 +709,53 @@ def _parser() -> argparse.ArgumentParser:
     report_cmd.add_argument("--title", metavar="TEXT")
     report_cmd.add_argument("--overwrite", action="store_true", help="replace FILE if it exists")
     report_cmd.set_defaults(run=_cmd_report)
+
+    train_cmd = commands.add_parser(
+        "train",
+        help="train the baseline classifier on a corpus's hand-annotated spans",
+        description="Fit biaskit's baseline span classifier on one annotator's spans "
+        "(default: gold) and save it with its manifest. Loading a model file runs code: "
+        "share models as --serializer skops, and load only files you trust.",
+    )
+    train_cmd.add_argument("corpus", metavar="CORPUS", help="corpus folder")
+    train_cmd.add_argument("--out", required=True, type=Path, metavar="MODEL")
+    train_cmd.add_argument("--annotator", default="gold", metavar="NAME")
+    train_cmd.add_argument("--no-rules", action="store_true", help="no rule-detector features")
+    train_cmd.add_argument("--seed", type=int, default=0)
+    train_cmd.add_argument("--serializer", choices=("joblib", "skops"), default="joblib")
+    train_cmd.add_argument("--overwrite", action="store_true")
+    train_cmd.add_argument("--format", choices=("text", "json"), default="text")
+    train_cmd.set_defaults(run=_cmd_train)
+
+    predict_cmd = commands.add_parser(
+        "predict",
+        help="propose labelled spans with a trained model",
+        description="Run a saved model over every document of CORPUS. --to native writes "
+        "spans/ANNOTATOR.jsonl into OUT when OUT is a corpus folder, else a new corpus "
+        "folder; --to ptc writes a PTC labels file; --to brat a brat folder.",
+    )
+    predict_cmd.add_argument("corpus", metavar="CORPUS", help="corpus folder")
+    predict_cmd.add_argument("--model", required=True, type=Path, metavar="MODEL")
+    predict_cmd.add_argument("--out", required=True, metavar="OUT")
+    predict_cmd.add_argument("--to", choices=("native", "ptc", "brat"), default="native")
+    predict_cmd.add_argument("--annotator", default="biaskit-baseline", metavar="NAME")
+    predict_cmd.add_argument("--overwrite", action="store_true")
+    predict_cmd.set_defaults(run=_cmd_predict)
+
+    evaluate_cmd = commands.add_parser(
+        "evaluate",
+        help="cross-validate the baseline classifier and print per-label scores",
+        description="Train and score the baseline in folds grouped by document, by outlet "
+        "(leave-one-outlet-out) or by a metadata key such as an event id.",
+    )
+    evaluate_cmd.add_argument("corpus", metavar="CORPUS", help="corpus folder")
+    evaluate_cmd.add_argument("--annotator", default="gold", metavar="NAME")
+    evaluate_cmd.add_argument("--group-by", default="document", metavar="document|outlet|KEY")
+    evaluate_cmd.add_argument("--folds", type=_positive_int, default=5)
+    evaluate_cmd.add_argument("--seed", type=int, default=0)
+    evaluate_cmd.add_argument("--no-rules", action="store_true")
+    evaluate_cmd.add_argument("--format", choices=("text", "json"), default="text")
+    evaluate_cmd.set_defaults(run=_cmd_evaluate)
     return parser
 
 
