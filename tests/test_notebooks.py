@@ -20,7 +20,7 @@ def _code(path: Path) -> list[str]:
 
 
 def test_the_promised_notebooks_exist() -> None:
-    assert {"quickstart", "annotate-and-agree", "compare-outlets"} <= set(IDS)
+    assert {"quickstart", "annotate-and-agree", "train-and-evaluate", "compare-outlets"} <= set(IDS)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
