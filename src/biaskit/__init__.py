@@ -68,6 +68,7 @@ from biaskit.io.native import (
     save_spans,
 )
 from biaskit.io.ptc import PTC_TECHNIQUES, load_ptc, write_ptc
+from biaskit.io.spacy import from_spacy, read_docbin, to_spacy, write_docbin
 from biaskit.metrics import (
     PRF,
     SpanReport,
@@ -228,6 +229,7 @@ __all__ = [
     "find_boilerplate",
     "find_variants",
     "fleiss_kappa",
+    "from_spacy",
     "hedges_and_boosters",
     "highlight",
     "iter_documents",
@@ -252,6 +254,7 @@ __all__ = [
     "plot_variant_shares",
     "ptc_scores",
     "ptc_tc_scores",
+    "read_docbin",
     "read_manifest",
     "readability",
     "readability_table",
@@ -276,6 +279,7 @@ __all__ = [
     "scores_to_dict",
     "span_f1",
     "text_sha256",
+    "to_spacy",
     "token_scores",
     "tokenize",
     "training_data",
@@ -283,6 +287,7 @@ __all__ = [
     "validate",
     "validate_foreign",
     "variant_terms",
+    "write_docbin",
     "write_ptc",
     "write_report",
 ]
