@@ -146,3 +146,27 @@ def test_the_real_ptc_dev_split_loads_with_its_documented_counts() -> None:
     assert sum(1 for _ in flc.spans()) == 1063
     assert sum(1 for _ in template.spans()) == 1063
     assert {s.label for _, s in flc.spans()} <= set(PTC_TECHNIQUES)
+
+
+def test_the_gold_corpus_round_trips_through_ptc_with_its_schema(tmp_path: Path) -> None:
+    from biaskit import load_corpus
+
+    repo = Path(__file__).resolve().parents[1]
+    gold = load_corpus(repo / "annotations")
+    warnings = write_ptc(gold, tmp_path / "gold-task-flc.labels", annotator="gold", task="flc")
+    # Attributes and notes cannot be written: said, not dropped silently.
+    assert [w.code for w in warnings] == ["not-written"]
+    assert "span(s) carried attributes, notes or groups" in warnings[0].message
+    back = load_ptc(tmp_path / "gold-task-flc.labels", schema=gold.schema)
+    assert back.schema == gold.schema
+    assert {d.id: d.text for d in back} == {d.id: d.text for d in gold}
+    assert sorted((d.id, s.start, s.end, s.label) for d, s in back.spans()) == sorted(
+        (d.id, s.start, s.end, s.label) for d, s in gold.spans(annotator="gold")
+    )
+
+
+def test_without_a_schema_only_ptc_techniques_are_read(tmp_path: Path) -> None:
+    (tmp_path / "article1.txt").write_text("They are traitors.", encoding="utf-8")
+    (tmp_path / "x-task-flc.labels").write_text("1\tEPITHET\t9\t17\n", encoding="utf-8")
+    with pytest.raises(AnnotationError, match=r"unknown technique 'EPITHET'.*need schema="):
+        load_ptc(tmp_path / "x-task-flc.labels", articles=tmp_path)

@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import Literal
 
@@ -139,7 +139,7 @@ def _articles_folder(labels: Path, articles: Path | None) -> Path:
     return labels.parent
 
 
-def _read_rows(labels: Path) -> tuple[list[_Row], str]:
+def _read_rows(labels: Path, techniques: Collection[str]) -> tuple[list[_Row], str]:
     shown = str(labels)
     try:
         raw = labels.read_bytes()
@@ -180,9 +180,10 @@ def _read_rows(labels: Path) -> tuple[list[_Row], str]:
         elif row_kind != kind:
             bad(f"expected a {kind} row like the first row, found a {row_kind} row")
             continue
-        if row_kind == "flc" and label not in PTC_TECHNIQUES:
+        if row_kind == "flc" and label not in techniques:
             bad(
-                f"unknown technique {label!r}; expected one of {', '.join(PTC_TECHNIQUES)}",
+                f"unknown technique {label!r}; expected one of {', '.join(techniques)}"
+                + ("" if techniques is not PTC_TECHNIQUES else " (other labels need schema=)"),
                 "unknown-label",
             )
             continue
@@ -224,6 +225,7 @@ def load_ptc(
     *,
     articles: str | os.PathLike[str] | None = None,
     annotator: str = "gold",
+    schema: Schema | None = None,
 ) -> Corpus:
     """Read a PTC labels file and its articles as a corpus.
 
@@ -239,13 +241,17 @@ def load_ptc(
         ``dev-task-si.labels``, ``dev-articles``), else the labels file's folder.
     annotator : str
         The annotator the spans are recorded under.
+    schema : Schema, optional
+        The labels a labels file may use, and the corpus's schema: for files
+        that biaskit wrote from a corpus of its own labels. By default an
+        FLC/TC file may use only the 14 PTC techniques.
 
     Returns
     -------
     Corpus
         Every article of the folder as a document (outlet ``"unknown"``, title
-        from the first line), the spans under ``annotator``, and a schema of
-        the labels used (the 14 techniques for an FLC/TC file).
+        from the first line), the spans under ``annotator``, and ``schema`` or
+        a schema of the labels used (the 14 techniques for an FLC/TC file).
 
     Raises
     ------
@@ -257,7 +263,8 @@ def load_ptc(
     """
     labels_path = Path(labels)
     folder = _articles_folder(labels_path, None if articles is None else Path(articles))
-    rows, kind = _read_rows(labels_path)
+    techniques = PTC_TECHNIQUES if schema is None else schema.label_names
+    rows, kind = _read_rows(labels_path, techniques)
     documents: list[Document] = []
     for path in sorted(folder.glob("article*.txt")):
         match = _ARTICLE.fullmatch(path.name)
@@ -317,7 +324,7 @@ def load_ptc(
     else:
         names = PTC_TECHNIQUES
     sets = [AnnotationSet(by_id[d], annotator, s) for d, s in spans.items()]
-    return Corpus(documents, _schema(names), sets)
+    return Corpus(documents, schema if schema is not None else _schema(names), sets)
 
 
 def _check_id(doc_id: str) -> None:
@@ -357,7 +364,7 @@ def write_ptc(
     task: PtcTask,
     overwrite: bool = False,
     write_articles: bool = True,
-) -> None:
+) -> list[Problem]:
     """Write one annotator's spans as a PTC labels file, with the articles.
 
     The articles go to ``<split>-articles/`` beside ``out`` when its name has a
@@ -382,6 +389,12 @@ def write_ptc(
         Replace existing files; without it nothing is written if one exists.
     write_articles : bool
         Also write each document's text as ``article<ID>.txt``.
+
+    Returns
+    -------
+    list of Problem
+        Warnings about what PTC cannot hold (attributes and notes of spans,
+        document metadata), so that nothing is dropped silently.
 
     Raises
     ------
@@ -418,3 +431,20 @@ def write_ptc(
             for doc in corpus.documents:
                 with group.open(folder / f"article{doc.id}.txt") as stream:
                     stream.write(doc.text)
+    carried = sum(
+        1
+        for aset in corpus.annotation_sets(annotator=annotator)
+        for span in aset.spans
+        if span.attributes or span.note or span.group
+    )
+    if not carried:
+        return []
+    return [
+        Problem(
+            f"{carried} span(s) carried attributes, notes or groups, which PTC cannot hold; "
+            "their offsets and labels were written",
+            "not-written",
+            "warning",
+            str(labels_path),
+        )
+    ]
