@@ -461,7 +461,10 @@ def _cmd_predict(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         from biaskit.io.ptc import write_ptc
 
         only = Corpus(loaded.documents, loaded.schema, sets)
-        write_ptc(only, target, annotator=args.annotator, task="flc", overwrite=args.overwrite)
+        for problem in write_ptc(
+            only, target, annotator=args.annotator, task="flc", overwrite=args.overwrite
+        ):
+            err.write(f"{problem}\n")
         written = target
     else:
         from biaskit.io.brat import save_brat
