@@ -30,6 +30,7 @@ Examples
 >>> [(s.label, corpus.document("1").covered_text(s)) for _, s in corpus.spans()]
 [('Name_Calling,Labeling', 'traitors')]
 >>> write_ptc(corpus, root / "out" / "pred.labels", annotator="gold", task="si")
+[]
 >>> (root / "out" / "pred.labels").read_text()
 '1\t16\t24\n'
 """
