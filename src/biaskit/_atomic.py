@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
 import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-__all__ = ["AtomicGroup", "atomic_group", "atomic_write_text"]
+__all__ = ["TEMPORARY_NAME", "AtomicGroup", "atomic_group", "atomic_write_text"]
 
 
 @contextlib.contextmanager
@@ -26,6 +27,10 @@ def atomic_write_text(path: Path) -> Iterator[IO[str]]:
     """
     with atomic_group() as group, group.open(path) as stream:
         yield stream
+
+
+TEMPORARY_NAME = re.compile(r"\.(?P<target>.+)\.[0-9a-f]{12}\.tmp")
+"""The name of a temporary file beside its target; one left behind marks an interrupted write."""
 
 
 def _create_beside(path: Path) -> tuple[int, Path]:

@@ -42,7 +42,7 @@ from typing import IO, Any, Final, NamedTuple
 
 import attrs
 
-from biaskit._atomic import atomic_group
+from biaskit._atomic import TEMPORARY_NAME, atomic_group
 from biaskit.checks import check_overlaps, check_span_text, check_text
 from biaskit.corpus import Corpus
 from biaskit.errors import AnnotationError, BiaskitError, OutputExistsError, Problem, Severity
@@ -1244,6 +1244,19 @@ def _check_corpus(
 
     for damage in edited.values():
         damage.note(sink)
+    for folder, shown_folder in ((root, display), (spans_dir, _shown(display, SPANS_DIR))):
+        for leftover in sorted(folder.glob(".*.tmp")) if folder.is_dir() else ():
+            match = TEMPORARY_NAME.fullmatch(leftover.name)
+            if match is not None:
+                sink.append(
+                    Problem(
+                        f"temporary file left by an interrupted save of {match['target']}; "
+                        "the file it was to replace is intact: delete it",
+                        "stale-temporary",
+                        "warning",
+                        str(Path(shown_folder) / leftover.name),
+                    )
+                )
     if not build or schema is None or documents is None or any(p.is_error for p in sink):
         return None
     sets: list[AnnotationSet] = []
