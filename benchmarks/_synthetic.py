@@ -29,7 +29,9 @@ def _perturb(text: str, rng: random.Random) -> str:
     return "\n".join(out)
 
 
-def make_corpus(seed_corpus: Path, out: Path, target_bytes: int, *, seed: int = 0) -> dict[str, int]:
+def make_corpus(
+    seed_corpus: Path, out: Path, target_bytes: int, *, seed: int = 0
+) -> dict[str, int]:
     """Write a corpus folder of about ``target_bytes`` to ``out``; return its counts."""
     corpus = biaskit.load_corpus(seed_corpus)
     rng = random.Random(seed)
@@ -39,9 +41,10 @@ def make_corpus(seed_corpus: Path, out: Path, target_bytes: int, *, seed: int = 
     seeds = list(corpus.documents)
     gold = {d.id: corpus.annotation_set(d.id, "gold").spans for d in seeds}
     written = documents = spans = 0
-    with (out / "documents.jsonl").open("w", encoding="utf-8", newline="\n") as docs, (
-        out / "spans" / "gold.jsonl"
-    ).open("w", encoding="utf-8", newline="\n") as span_file:
+    with (
+        (out / "documents.jsonl").open("w", encoding="utf-8", newline="\n") as docs,
+        (out / "spans" / "gold.jsonl").open("w", encoding="utf-8", newline="\n") as span_file,
+    ):
         docs.write(json.dumps({"biaskit": "documents", "format_version": FORMAT_VERSION}) + "\n")
         header = {"biaskit": "spans", "format_version": FORMAT_VERSION, "annotator": "gold"}
         span_file.write(json.dumps(header) + "\n")
@@ -49,8 +52,12 @@ def make_corpus(seed_corpus: Path, out: Path, target_bytes: int, *, seed: int = 
             base = seeds[documents % len(seeds)]
             text = _perturb(base.text, rng)
             doc = biaskit.Document(
-                f"syn-{documents:08d}", text, outlet=base.outlet, title=base.title,
-                date=base.date, metadata={"from": base.id},
+                f"syn-{documents:08d}",
+                text,
+                outlet=base.outlet,
+                title=base.title,
+                date=base.date,
+                metadata={"from": base.id},
             )
             line = json.dumps(biaskit.io.native._document_record(doc), ensure_ascii=False) + "\n"
             docs.write(line)
