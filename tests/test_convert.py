@@ -27,7 +27,8 @@ from biaskit import (
     load_corpus,
 )
 from biaskit.errors import BiaskitError
-from biaskit.io._foreign import decode_file_stem, fit_spans, safe_file_stem
+from biaskit.io._foreign import fit_spans
+from biaskit.io._names import decode_file_stem, safe_file_stem
 from biaskit.io.brat import load_brat, save_brat
 from biaskit.io.doccano import load_doccano, save_doccano
 from biaskit.io.formats import FORMATS, convert, load_foreign, validate_foreign

@@ -1020,3 +1020,39 @@ def test_saved_files_get_the_usual_mode_and_replaced_files_keep_theirs(tmp_path:
         assert stat.S_IMODE(docs.stat().st_mode) == 0o640
     finally:
         os.umask(umask)
+
+
+def test_annotator_file_names_cannot_escape_and_are_never_truncated(tmp_path: Path) -> None:
+    from biaskit import (
+        AnnotationSet,
+        BiaskitError,
+        Corpus,
+        Document,
+        LabelSpec,
+        Schema,
+        Span,
+        load_corpus,
+        save_corpus,
+    )
+
+    schema = Schema("s", "1", [LabelSpec("X")])
+    doc = Document("d", "some text")
+    names = ["../../etc/passwd", "Jane Doe", "CON", "a/b"]
+    sets = [AnnotationSet(doc, name, [Span(0, 4, "X")]) for name in names]
+    save_corpus(Corpus([doc], schema, sets), tmp_path / "c")
+    files = sorted(p.name for p in (tmp_path / "c" / "spans").iterdir())
+    assert all(p.parent == tmp_path / "c" / "spans" for p in (tmp_path / "c" / "spans").iterdir())
+    assert files == [
+        "%%2E%2E%2F%2E%2E%2Fetc%2Fpasswd.jsonl",
+        "%CON.jsonl",
+        "%Jane%20Doe.jsonl",
+        "%a%2Fb.jsonl",
+    ]
+    assert load_corpus(tmp_path / "c").annotators == tuple(sorted(names))
+    # Two long names would collide if cut short: too long is refused, nothing written.
+    long_sets = [AnnotationSet(doc, "é" * 100 + tail, [Span(0, 4, "X")]) for tail in "ab"]
+    with pytest.raises(BiaskitError, match="too long to be a file name"):
+        save_corpus(Corpus([doc], schema, long_sets), tmp_path / "long")
+    assert not (tmp_path / "long" / "spans").exists() or not any(
+        (tmp_path / "long" / "spans").iterdir()
+    )

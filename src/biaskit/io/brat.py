@@ -55,12 +55,11 @@ from biaskit.io._foreign import (
     Reading,
     check_targets,
     coerce_attribute,
-    decode_file_stem,
     fit_spans,
     loaded,
     raise_if_errors,
-    safe_file_stem,
 )
+from biaskit.io._names import decode_file_stem, safe_file_stem
 from biaskit.io.native import CheckedCorpus
 from biaskit.io.offsets import OffsetConverter, units_matching
 from biaskit.model import AttributeValue, Document, Span
@@ -597,7 +596,7 @@ def save_brat(
     The ``.txt`` files hold each document's exact text (line breaks kept as
     they are); an ``annotation.conf`` at the top declares the labels and
     attributes so brat displays them. Folder and file names come from
-    :func:`biaskit.io.formats.safe_file_stem` and cannot leave ``path``.
+    :func:`biaskit.io._names.safe_file_stem` and cannot leave ``path``.
 
     Parameters
     ----------

@@ -66,12 +66,11 @@ from biaskit.io._foreign import (
     Policy,
     Reading,
     check_targets,
-    decode_file_stem,
     fit_spans,
     loaded,
     raise_if_errors,
-    safe_file_stem,
 )
+from biaskit.io._names import decode_file_stem, safe_file_stem
 from biaskit.io.native import CheckedCorpus
 from biaskit.io.offsets import OffsetConverter
 from biaskit.model import Document, FrozenMap, JsonValue, Span

@@ -57,12 +57,11 @@ from biaskit.io._foreign import (
     Reading,
     check_targets,
     coerce_attribute,
-    decode_file_stem,
     fit_spans,
     loaded,
     raise_if_errors,
-    safe_file_stem,
 )
+from biaskit.io._names import decode_file_stem, safe_file_stem
 from biaskit.io.native import CheckedCorpus
 from biaskit.model import AttributeValue, Document, Span
 from biaskit.schema import Schema

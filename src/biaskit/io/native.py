@@ -46,6 +46,7 @@ from biaskit._atomic import TEMPORARY_NAME, atomic_group
 from biaskit.checks import check_overlaps, check_span_text, check_text
 from biaskit.corpus import Corpus
 from biaskit.errors import AnnotationError, BiaskitError, OutputExistsError, Problem, Severity
+from biaskit.io._names import safe_file_stem
 from biaskit.io.offsets import units_matching
 from biaskit.model import AnnotationSet, AttributeValue, Document, FrozenMap, JsonValue, Span
 from biaskit.schema import AttributeSpec, LabelSpec, Schema
@@ -1081,9 +1082,8 @@ def _unit_hint(text: str, start: int, end: int, covered: str) -> str:
     units = [u for u in units_matching(text, start, end, covered) if u != "codepoint"]
     if units:
         return f"; the offsets fit {' and '.join(units)} offsets, not code points"
-    if covered and text.count(covered) >= 1:
-        return f"; the text {_short(covered)} occurs at {text.find(covered)}"
-    return ""
+    found = text.find(covered) if covered else -1
+    return f"; the text {_short(covered)} occurs at {found}" if found >= 0 else ""
 
 
 # ---------------------------------------------------------------------------
@@ -1362,24 +1362,6 @@ def iter_documents(path: str | os.PathLike[str]) -> Iterator[Document]:
 # ---------------------------------------------------------------------------
 # Writing.
 
-_SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
-_WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {
-    f"{p}{i}" for p in ("com", "lpt") for i in range(1, 10)
-}
-
-
-def _file_stem(annotator: str) -> str:
-    """Return a file name stem for an annotator that cannot escape the folder."""
-    if _SAFE_NAME.fullmatch(annotator) and annotator.split(".")[0].lower() not in _WINDOWS_RESERVED:
-        return annotator
-    encoded = "".join(
-        c
-        if c.isascii() and (c.isalnum() or c in "-_")
-        else "".join(f"%{b:02X}" for b in c.encode())
-        for c in annotator
-    )
-    return "%" + encoded[:150]
-
 
 def _span_ids(sets: Iterable[AnnotationSet]) -> Iterator[tuple[AnnotationSet, Span, str]]:
     """Pair each span with its id, making ``<doc>-<n>`` ids for spans that have none."""
@@ -1430,7 +1412,7 @@ def save_corpus(corpus: Corpus, path: str | os.PathLike[str], *, overwrite: bool
         by_annotator.setdefault(aset.annotator, []).append(aset)
     stems: dict[str, str] = {}
     for annotator in sorted(by_annotator):
-        stem = _file_stem(annotator)
+        stem = safe_file_stem(annotator)
         if stem in stems.values():
             raise BiaskitError(
                 f"annotators {annotator!r} and another map to one file name {stem!r}"
@@ -1503,7 +1485,7 @@ def save_spans(
     root = Path(path)
     if not (root / DOCUMENTS_FILE).is_file():
         raise BiaskitError(f"{root} holds no {DOCUMENTS_FILE}; save the corpus there first")
-    target = root / SPANS_DIR / f"{_file_stem(annotator)}.jsonl"
+    target = root / SPANS_DIR / f"{safe_file_stem(annotator)}.jsonl"
     if target.exists() and not overwrite:
         raise OutputExistsError(f"{target} exists; pass overwrite=True (--overwrite) to replace it")
     target.parent.mkdir(parents=True, exist_ok=True)
