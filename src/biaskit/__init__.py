@@ -84,6 +84,7 @@ from biaskit.metrics import (
 )
 from biaskit.model import AnnotationSet, Document, FrozenMap, Span, text_sha256
 from biaskit.plots import plot_attributions, plot_rates, plot_readability, plot_variant_shares
+from biaskit.prediction import PredictionSummary, iter_predictions, predict_corpus
 from biaskit.readability import Readability, readability
 from biaskit.report import render_report, write_report
 from biaskit.rules import (
@@ -193,6 +194,7 @@ __all__ = [
     "ModelFileError",
     "ModelVersionWarning",
     "OutputExistsError",
+    "PredictionSummary",
     "Problem",
     "ReadLimits",
     "Readability",
@@ -233,6 +235,7 @@ __all__ = [
     "hedges_and_boosters",
     "highlight",
     "iter_documents",
+    "iter_predictions",
     "krippendorff_alpha",
     "label_rates",
     "layer_agreement",
@@ -252,6 +255,7 @@ __all__ = [
     "plot_rates",
     "plot_readability",
     "plot_variant_shares",
+    "predict_corpus",
     "ptc_scores",
     "ptc_tc_scores",
     "read_docbin",

@@ -7,12 +7,13 @@ A user's mistake never shows a Python traceback (``--debug`` shows one).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from biaskit import __version__
 from biaskit._atomic import atomic_write_text
@@ -189,6 +190,16 @@ def _positive_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a number of at least 1, got {value}")
+    return value
+
+
+def _n_jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value == 0 or value < -1:
+        raise argparse.ArgumentTypeError(f"expected a number of at least 1, or -1, got {value}")
     return value
 
 
@@ -385,10 +396,14 @@ def _cmd_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
-def _progress(err: TextIO, what: str) -> Callable[[int, int], None]:
+def _progress(err: TextIO, what: str) -> Callable[[int, int | None], None]:
     """Return a callback printing ``what i/n`` on standard error, on one line."""
 
-    def report(done: int, total: int) -> None:
+    def report(done: int, total: int | None) -> None:
+        if total is None:
+            err.write(f"{what} {done}\r")
+            err.flush()
+            return
         end = "\n" if done >= total else "\r"
         err.write(f"{what} {done}/{total}{end}")
         err.flush()
@@ -424,60 +439,59 @@ def _cmd_train(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _cmd_predict(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from biaskit.io.native import DOCUMENTS_FILE, save_corpus
     from biaskit.persistence import load_model
+    from biaskit.prediction import predict_corpus
 
-    loaded = _load(args.corpus, err)
-    if isinstance(loaded, int):
-        return loaded
+    problems = validate(args.corpus)
+    if any(p.is_error for p in problems):
+        for problem in problems:
+            err.write(f"{problem}\n")
+        unusable = any(p.code in UNUSABLE_INPUT for p in problems)
+        err.write(
+            f"biaskit: {args.corpus}: the corpus has errors; run 'biaskit validate {args.corpus}'\n"
+        )
+        return EXIT_USAGE if unusable else EXIT_PROBLEMS
     model = load_model(args.model)
-    documents = list(loaded.documents)
-    # Text any annotator (the cleaner among them) marked as boilerplate is skipped.
-    boilerplate = [
-        [
-            span
-            for aset in loaded.annotation_sets(document_id=doc.id)
-            for span in aset.spans
-            if span.label == "BOILERPLATE"
-        ]
-        for doc in documents
-    ]
-    predicted = model.predict(documents, boilerplate=boilerplate)
-    sets = [
-        AnnotationSet(doc, args.annotator, spans)
-        for doc, spans in zip(documents, predicted, strict=True)
-        if spans
-    ]
-    target = Path(args.out)
-    if args.to == "native":
-        if (target / DOCUMENTS_FILE).is_file():
-            merged = loaded.with_annotations(sets, replace=True)
-            written = save_spans(merged, target, args.annotator, overwrite=args.overwrite)
-        else:
-            only = Corpus(loaded.documents, loaded.schema, sets)
-            save_corpus(only, target, overwrite=args.overwrite)
-            written = target
-    elif args.to == "ptc":
-        from biaskit.io.ptc import write_ptc
-
-        only = Corpus(loaded.documents, loaded.schema, sets)
-        for problem in write_ptc(
-            only, target, annotator=args.annotator, task="flc", overwrite=args.overwrite
-        ):
-            err.write(f"{problem}\n")
-        written = target
-    else:
-        from biaskit.io.brat import save_brat
-
-        only = Corpus(loaded.documents, loaded.schema, sets)
-        for problem in save_brat(
-            only, target, annotators=[args.annotator], overwrite=args.overwrite
-        ):
-            err.write(f"{problem}\n")
-        written = target
-    total = sum(len(s) for s in sets)
-    out.write(f"wrote {total} predicted spans for {len(documents)} documents to {written}\n")
+    with contextlib.ExitStack() as stack:
+        client = None
+        if args.scheduler is not None:
+            client = stack.enter_context(_dask_client(args.scheduler))
+        summary = predict_corpus(
+            model,
+            args.corpus,
+            args.out,
+            annotator=args.annotator,
+            to=args.to,
+            n_jobs=args.n_jobs,
+            client=client,
+            batch_chars=args.batch_chars,
+            overwrite=args.overwrite,
+            progress=None if args.quiet else _progress(err, "documents"),
+        )
+    for problem in summary.problems:
+        err.write(f"{problem}\n")
+    out.write(
+        f"wrote {summary.spans} predicted spans for {summary.documents} documents "
+        f"to {summary.written}\n"
+    )
     return EXIT_OK
+
+
+@contextlib.contextmanager
+def _dask_client(address: str) -> Iterator[Any]:
+    """Connect to a running Dask scheduler (the ``dask`` extra)."""
+    try:
+        from distributed import Client
+    except ImportError as exc:
+        raise BiaskitError(
+            '--scheduler needs dask.distributed: pip install "biaskit[dask]"'
+        ) from exc
+    try:
+        client = Client(address, timeout=10)  # type: ignore[no-untyped-call]
+    except OSError as exc:
+        raise BiaskitError(f"cannot connect to the Dask scheduler at {address}: {exc}") from exc
+    with client:
+        yield client
 
 
 def _cmd_evaluate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -743,6 +757,26 @@ def _parser() -> argparse.ArgumentParser:
     predict_cmd.add_argument("--to", choices=("native", "ptc", "brat"), default="native")
     predict_cmd.add_argument("--annotator", default="biaskit-baseline", metavar="NAME")
     predict_cmd.add_argument("--overwrite", action="store_true")
+    predict_cmd.add_argument(
+        "--n-jobs",
+        type=_n_jobs,
+        default=1,
+        metavar="N",
+        help="worker processes (-1: every core; default 1); the output is the same for any N",
+    )
+    predict_cmd.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run on a Dask cluster, e.g. tcp://10.0.0.5:8786 (needs biaskit[dask])",
+    )
+    predict_cmd.add_argument(
+        "--batch-chars",
+        type=_positive_int,
+        default=200_000,
+        metavar="N",
+        help="characters of text per batch of work (default 200000)",
+    )
+    predict_cmd.add_argument("--quiet", action="store_true", help="no progress on stderr")
     predict_cmd.set_defaults(run=_cmd_predict)
 
     evaluate_cmd = commands.add_parser(

@@ -1,0 +1,398 @@
+"""Prediction over a corpus of any size: in batches, in order, on every core or on Dask.
+
+:func:`iter_predictions` streams ``(document, spans)`` pairs from any iterable of
+documents, holding only a few batches in memory; :func:`predict_corpus` reads a
+corpus folder lazily and writes the predicted spans as it goes. Work is spread
+with joblib: ``n_jobs`` worker processes on this machine, or the workers of a
+``dask.distributed`` cluster when a ``client`` is given (the ``dask`` extra).
+The output is the same for any ``n_jobs``, batch size or backend: each
+document's prediction depends on that document alone, and results come back in
+input order.
+
+Examples
+--------
+>>> from biaskit import Document, Span
+>>> from biaskit.baseline import SpanClassifier
+>>> text = "Officials said the US killed him. Tehran vowed revenge."
+>>> docs = [Document(f"d{i}", text) for i in range(6)]
+>>> model = SpanClassifier(random_state=0).fit(docs, [[Span(22, 28, "EVENT_TERM")]] * 6)
+>>> pairs = list(iter_predictions(model, docs, batch_chars=100))
+>>> [doc.id for doc, _ in pairs]
+['d0', 'd1', 'd2', 'd3', 'd4', 'd5']
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final, Literal
+
+import attrs
+
+from biaskit._atomic import atomic_group
+from biaskit.errors import AnnotationError, BiaskitError, OutputExistsError, Problem
+from biaskit.io._names import safe_file_stem
+from biaskit.io.native import (
+    DOCUMENTS_FILE,
+    FORMAT_VERSION,
+    SCHEMA_FILE,
+    SPANS_DIR,
+    check_corpus,
+    iter_documents,
+)
+from biaskit.model import AnnotationSet, Document, Span
+
+if TYPE_CHECKING:
+    from biaskit.baseline import SpanClassifier
+
+__all__ = ["PredictionSummary", "iter_predictions", "predict_corpus"]
+
+BOILERPLATE: Final = "BOILERPLATE"
+DEFAULT_BATCH_CHARS: Final = 200_000
+"""Characters of text per batch: large enough that process start-up and the
+model's transfer are small beside the work, small enough to keep every core busy."""
+
+Progress = Callable[[int, int | None], None]
+"""Called as ``progress(documents_done, documents_total)``; the total may be unknown."""
+
+
+def _batches(documents: Iterable[Document], batch_chars: int) -> Iterator[list[Document]]:
+    """Group documents into consecutive batches of about ``batch_chars`` characters."""
+    batch: list[Document] = []
+    size = 0
+    for doc in documents:
+        batch.append(doc)
+        size += len(doc.text)
+        if size >= batch_chars:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def _predict_batch(
+    model: SpanClassifier, documents: list[Document], boilerplate: list[list[Span]]
+) -> list[list[Span]]:
+    """Predict one batch (run in a worker)."""
+    return model.predict(documents, boilerplate=boilerplate)
+
+
+def _dask_backend(client: Any) -> contextlib.AbstractContextManager[Any]:
+    """Route joblib's work to the workers of a ``dask.distributed`` client."""
+    try:
+        import distributed  # noqa: F401  (joblib's dask backend needs it)
+    except ImportError as exc:  # pragma: no cover - the dask extra is installed in CI
+        raise BiaskitError(
+            'prediction on a Dask cluster needs dask.distributed: pip install "biaskit[dask]"'
+        ) from exc
+    import joblib  # type: ignore[import-untyped, unused-ignore]
+
+    stack = contextlib.ExitStack()
+    stack.enter_context(client.as_current())
+    stack.enter_context(joblib.parallel_config(backend="dask"))
+    return stack
+
+
+def iter_predictions(
+    model: SpanClassifier,
+    documents: Iterable[Document],
+    *,
+    boilerplate: Mapping[str, Sequence[Span]] | None = None,
+    batch_chars: int = DEFAULT_BATCH_CHARS,
+    n_jobs: int | None = 1,
+    client: Any = None,
+    progress: Progress | None = None,
+    total: int | None = None,
+) -> Iterator[tuple[Document, list[Span]]]:
+    """Predict spans for a stream of documents, in batches, in the order given.
+
+    Parameters
+    ----------
+    model : SpanClassifier
+        A fitted classifier (see :func:`biaskit.load_model`).
+    documents : iterable of Document
+        Read lazily; at most a few batches are held at once.
+    boilerplate : mapping of str to sequence of Span, optional
+        Per document id, spans; those labelled ``BOILERPLATE`` are not predicted into.
+    batch_chars : int
+        Characters of text per batch (a batch holds at least one document).
+    n_jobs : int or None
+        Worker processes on this machine (joblib semantics: ``-1`` all cores).
+        With a ``client``, ``-1`` (or None) means every worker of the cluster.
+    client : dask.distributed.Client, optional
+        Run the batches on this Dask cluster (needs the ``dask`` extra).
+    progress : callable, optional
+        Called as ``progress(done, total)`` after each batch.
+    total : int, optional
+        The number of documents, if known, passed on to ``progress``.
+
+    Yields
+    ------
+    (Document, list of Span)
+        Each document with its predicted spans, in input order.
+
+    Raises
+    ------
+    BiaskitError
+        If ``batch_chars`` is not positive, or a client is given without the
+        ``dask`` extra installed.
+    """
+    if batch_chars < 1:
+        raise BiaskitError(f"batch_chars must be a positive number, not {batch_chars}")
+    given = boilerplate or {}
+
+    def tasks() -> Iterator[tuple[list[Document], list[list[Span]]]]:
+        for batch in _batches(documents, batch_chars):
+            marks = [[s for s in given.get(d.id, ()) if s.label == BOILERPLATE] for d in batch]
+            yield batch, marks
+
+    done = 0
+    if client is None and n_jobs == 1:
+        results: Iterable[tuple[list[Document], list[list[Span]]]] = (
+            (batch, _predict_batch(model, batch, marks)) for batch, marks in tasks()
+        )
+        for batch, predicted in results:
+            yield from zip(batch, predicted, strict=True)
+            done += len(batch)
+            if progress is not None:
+                progress(done, total)
+        return
+
+    import joblib  # type: ignore[import-untyped, unused-ignore]
+
+    context = _dask_backend(client) if client is not None else contextlib.nullcontext()
+    with context:
+        pending: list[list[Document]] = []
+
+        def remember() -> Iterator[Any]:
+            for batch, marks in tasks():
+                pending.append(batch)
+                yield joblib.delayed(_predict_batch)(model, batch, marks)
+
+        jobs = -1 if client is not None and n_jobs in (None, 1) else n_jobs
+        parallel = joblib.Parallel(n_jobs=jobs, return_as="generator", pre_dispatch="2*n_jobs")
+        for predicted in parallel(remember()):
+            batch = pending.pop(0)
+            yield from zip(batch, predicted, strict=True)
+            done += len(batch)
+            if progress is not None:
+                progress(done, total)
+
+
+@attrs.frozen
+class PredictionSummary:
+    """What :func:`predict_corpus` wrote.
+
+    Attributes
+    ----------
+    documents : int
+        Documents predicted.
+    spans : int
+        Spans written.
+    written : Path
+        The file or folder written.
+    problems : tuple of Problem
+        What the writer of a foreign format could not represent (see
+        :func:`biaskit.write_ptc`, :func:`biaskit.save_brat`); empty for ``native``.
+    """
+
+    documents: int
+    spans: int
+    written: Path
+    problems: tuple[Problem, ...] = ()
+
+
+def _boilerplate_spans(root: Path) -> dict[str, list[Span]]:
+    """Read the ``BOILERPLATE`` spans of every annotator of a (valid) corpus folder.
+
+    Only those spans are kept, so memory grows with the boilerplate marked, not
+    with the corpus.
+    """
+    found: dict[str, list[Span]] = {}
+    for path in sorted((root / SPANS_DIR).glob("*.jsonl")):
+        with path.open("rb") as stream:
+            next(stream, None)  # the header
+            for raw in stream:
+                if b'"BOILERPLATE"' not in raw:
+                    continue
+                record = json.loads(raw)
+                if record.get("label") == BOILERPLATE:
+                    span = Span(record["start"], record["end"], BOILERPLATE)
+                    found.setdefault(record["doc"], []).append(span)
+    return found
+
+
+def _count_documents(path: Path) -> int:
+    """Count the document lines of a valid ``documents.jsonl`` (header excluded)."""
+    lines = 0
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            lines += block.count(b"\n")
+    return max(lines - 1, 0)
+
+
+def _dumps(record: Mapping[str, Any]) -> str:
+    return json.dumps(record, ensure_ascii=False)
+
+
+def predict_corpus(
+    model: SpanClassifier,
+    corpus: str | os.PathLike[str],
+    out: str | os.PathLike[str],
+    *,
+    annotator: str = "biaskit-baseline",
+    to: Literal["native", "ptc", "brat"] = "native",
+    n_jobs: int | None = 1,
+    client: Any = None,
+    batch_chars: int = DEFAULT_BATCH_CHARS,
+    overwrite: bool = False,
+    progress: Progress | None = None,
+) -> PredictionSummary:
+    """Predict spans for every document of a corpus folder and write them.
+
+    The corpus is validated first (in bounded memory), then read one batch at a
+    time. ``to="native"`` streams: when ``out`` is a corpus folder (it holds a
+    ``documents.jsonl``), ``spans/<annotator>.jsonl`` is written into it;
+    otherwise ``out`` becomes a new corpus folder with the schema, the
+    documents and the predicted spans. Memory does not grow with the corpus.
+    ``to="ptc"`` (a labels file) and ``to="brat"`` (a folder) keep the
+    predictions in memory until written; for corpora larger than memory,
+    predict to the native format first. Every write is atomic.
+
+    Parameters
+    ----------
+    model : SpanClassifier
+        A fitted classifier.
+    corpus : path-like
+        The corpus folder to predict on. Text marked ``BOILERPLATE`` by any
+        annotator is skipped.
+    out : path-like
+        Where to write (see above).
+    annotator : str
+        The annotator name the predicted spans are written under.
+    to : {"native", "ptc", "brat"}
+        The output format.
+    n_jobs, client, batch_chars, progress
+        As in :func:`iter_predictions`.
+    overwrite : bool
+        Replace existing output files.
+
+    Returns
+    -------
+    PredictionSummary
+
+    Raises
+    ------
+    AnnotationError
+        If the corpus has errors (see :func:`biaskit.validate`).
+    OutputExistsError
+        If an output file exists and ``overwrite`` is false.
+    """
+    if to not in ("native", "ptc", "brat"):
+        raise BiaskitError(f"unknown output format {to!r}; expected native, ptc or brat")
+    root = Path(corpus)
+    checked = check_corpus(root, build=False)
+    if checked.errors or not (root / DOCUMENTS_FILE).is_file():
+        raise AnnotationError(
+            checked.problems,
+            summary=f"{os.fspath(root)}: {len(checked.errors)} error(s); cannot predict on it",
+        )
+    target = Path(out)
+    boilerplate = _boilerplate_spans(root)
+    total = _count_documents(root / DOCUMENTS_FILE)
+    pairs = iter_predictions(
+        model,
+        iter_documents(root),
+        boilerplate=boilerplate,
+        batch_chars=batch_chars,
+        n_jobs=n_jobs,
+        client=client,
+        progress=progress,
+        total=total,
+    )
+    if to == "native":
+        return _write_native(pairs, root, target, annotator, overwrite=overwrite)
+    return _write_foreign(pairs, root, target, annotator, to, overwrite=overwrite)
+
+
+def _write_native(
+    pairs: Iterator[tuple[Document, list[Span]]],
+    root: Path,
+    target: Path,
+    annotator: str,
+    *,
+    overwrite: bool,
+) -> PredictionSummary:
+    from biaskit.io.native import _document_record, _span_ids, _span_record
+
+    spans_file = target / SPANS_DIR / f"{safe_file_stem(annotator)}.jsonl"
+    into_corpus = (target / DOCUMENTS_FILE).is_file()
+    outputs = [spans_file] if into_corpus else [target / SCHEMA_FILE, target / DOCUMENTS_FILE]
+    outputs += [] if into_corpus else [spans_file]
+    if not overwrite:
+        existing = [p for p in outputs if p.exists()]
+        if existing:
+            raise OutputExistsError(
+                f"{existing[0]} exists; pass overwrite=True (--overwrite) to replace it"
+            )
+    spans_file.parent.mkdir(parents=True, exist_ok=True)
+    header = {"biaskit": "spans", "format_version": FORMAT_VERSION, "annotator": annotator}
+    documents = spans = 0
+    with atomic_group() as group, contextlib.ExitStack() as files:
+        docs_out = None
+        if not into_corpus:
+            schema = (root / SCHEMA_FILE).read_text("utf-8")
+            with group.open(target / SCHEMA_FILE) as schema_out:
+                schema_out.write(schema)
+            docs_out = files.enter_context(group.open(target / DOCUMENTS_FILE))
+            docs_out.write(_dumps({"biaskit": "documents", "format_version": FORMAT_VERSION}))
+            docs_out.write("\n")
+        spans_out = files.enter_context(group.open(spans_file))
+        spans_out.write(_dumps(header) + "\n")
+        for doc, predicted in pairs:
+            documents += 1
+            if docs_out is not None:
+                docs_out.write(_dumps(_document_record(doc)) + "\n")
+            if not predicted:
+                continue
+            aset = AnnotationSet(doc, annotator, predicted)
+            for _, span, span_id in _span_ids([aset]):
+                spans_out.write(_dumps(_span_record(span, span_id, doc)) + "\n")
+                spans += 1
+        files.close()  # flush and sync every file before the group renames them
+    return PredictionSummary(documents, spans, spans_file if into_corpus else target)
+
+
+def _write_foreign(
+    pairs: Iterator[tuple[Document, list[Span]]],
+    root: Path,
+    target: Path,
+    annotator: str,
+    to: str,
+    *,
+    overwrite: bool,
+) -> PredictionSummary:
+    from biaskit.corpus import Corpus
+    from biaskit.io.native import loads_schema
+
+    schema = loads_schema((root / SCHEMA_FILE).read_text("utf-8"))
+    documents: list[Document] = []
+    sets: list[AnnotationSet] = []
+    for doc, predicted in pairs:
+        documents.append(doc)
+        if predicted:
+            sets.append(AnnotationSet(doc, annotator, predicted))
+    only = Corpus(documents, schema, sets)
+    if to == "ptc":
+        from biaskit.io.ptc import write_ptc
+
+        problems = write_ptc(only, target, annotator=annotator, task="flc", overwrite=overwrite)
+    else:
+        from biaskit.io.brat import save_brat
+
+        problems = save_brat(only, target, annotators=[annotator], overwrite=overwrite)
+    count = sum(len(s) for s in sets)
+    return PredictionSummary(len(documents), count, target, tuple(problems))
