@@ -642,8 +642,10 @@ class SpanClassifier(BaseEstimator):  # type: ignore[misc]
         frame, codes = self._frame(docs, self._boilerplate(docs, given))
         p = self.predict_token_proba(frame, codes)
         out: dict[str, list[Span]] = defaultdict(list)
+        punct = _punctuation(frame)
         for j, label in enumerate(self.labels_):
-            found = _assemble(frame, p[:, j], self.thresholds_[label], self.gaps_[label], label)
+            threshold, gap = self.thresholds_[label], self.gaps_[label]
+            found = _assemble(frame, p[:, j], threshold, gap, label, punct)
             for doc_id, spans in found.items():
                 out[doc_id].extend(spans)
         return [sorted(out.get(d.id, []), key=Span.sort_key) for d in docs]
@@ -744,11 +746,16 @@ def _punctuation(frame: TokenFrame) -> npt.NDArray[np.bool_]:
 
 
 def _assemble(
-    frame: TokenFrame, p: FloatArray, threshold: float, gap: int, label: str
+    frame: TokenFrame,
+    p: FloatArray,
+    threshold: float,
+    gap: int,
+    label: str,
+    punct: npt.NDArray[np.bool_] | None = None,
 ) -> dict[str, list[Span]]:
     """Return the spans of one label: runs of tokens (:func:`_runs`) with their mean probability."""
     out: dict[str, list[Span]] = defaultdict(list)
-    first, last = _runs(frame, p, threshold, gap)
+    first, last = _runs(frame, p, threshold, gap, punct)
     if not len(first):
         return out
     csum = np.r_[0.0, np.cumsum(p)]

@@ -216,6 +216,7 @@ def _line_window(text: str, start: int, width: int = 60) -> str:
 
 
 _WORD = re.compile(rf"\w+(?:[{_HYPHEN_CLASS}{_APOSTROPHES}]\w+)*")
+_SEEN_BOUND = 100_000
 
 
 @attrs.frozen
@@ -228,13 +229,27 @@ class _Matcher:
 
     # first word -> (compiled form, entry), longest form first
     index: Mapping[str, tuple[tuple[re.Pattern[str], _Entry], ...]]
+    # word as written -> its index entry: news vocabulary repeats, so most
+    # words skip case-folding; cleared when it grows past _SEEN_BOUND words
+    _seen: dict[str, tuple[tuple[re.Pattern[str], _Entry], ...] | None] = attrs.field(
+        factory=dict, init=False, eq=False, repr=False
+    )
+
+    def _lookup(self, word: str) -> tuple[tuple[re.Pattern[str], _Entry], ...] | None:
+        try:
+            return self._seen[word]
+        except KeyError:
+            if len(self._seen) >= _SEEN_BOUND:
+                self._seen.clear()
+            found = self._seen[word] = self.index.get(word.translate(_UNIFY).casefold())
+            return found
 
     def find(self, text: str) -> list[tuple[int, int, _Entry]]:
         found = []
         last_end = 0
         for word in _WORD.finditer(text):
             start = word.start()
-            candidates = self.index.get(word.group().translate(_UNIFY).casefold())
+            candidates = self._lookup(word.group())
             if candidates is None or start < last_end:
                 continue
             for pattern, entry in candidates:
