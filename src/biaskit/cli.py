@@ -467,6 +467,7 @@ def _cmd_predict(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             batch_chars=args.batch_chars,
             overwrite=args.overwrite,
             progress=None if args.quiet else _progress(err, "documents"),
+            check=False,  # validated above, with every problem printed
         )
     for problem in summary.problems:
         err.write(f"{problem}\n")

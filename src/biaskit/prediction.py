@@ -24,11 +24,12 @@ Examples
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar
 
 import attrs
 
@@ -54,6 +55,8 @@ BOILERPLATE: Final = "BOILERPLATE"
 DEFAULT_BATCH_CHARS: Final = 200_000
 """Characters of text per batch: large enough that process start-up and the
 model's transfer are small beside the work, small enough to keep every core busy."""
+
+_T = TypeVar("_T")
 
 Progress = Callable[[int, int | None], None]
 """Called as ``progress(documents_done, documents_total)``; the total may be unknown."""
@@ -140,25 +143,41 @@ def iter_predictions(
         If ``batch_chars`` is not positive, or a client is given without the
         ``dask`` extra installed.
     """
+    done = 0
+    for batch, predicted in _run_batches(
+        _predict_batch, model, documents, boilerplate, batch_chars, n_jobs, client
+    ):
+        yield from zip(batch, predicted, strict=True)
+        done += len(batch)
+        if progress is not None:
+            progress(done, total)
+
+
+def _run_batches(
+    work: Callable[[SpanClassifier, list[Document], list[list[Span]]], _T],
+    model: SpanClassifier,
+    documents: Iterable[Document],
+    boilerplate: Mapping[str, Sequence[Span]] | None,
+    batch_chars: int,
+    n_jobs: int | None,
+    client: Any,
+) -> Iterator[tuple[list[Document], _T]]:
+    """Apply ``work(model, batch, boilerplate)`` to each batch; yield results in input order.
+
+    In this process when ``n_jobs`` is 1 and there is no client; otherwise on
+    joblib's workers, a few batches ahead of the consumer (``pre_dispatch``),
+    so memory holds a few batches whatever the corpus size.
+    """
     if batch_chars < 1:
         raise BiaskitError(f"batch_chars must be a positive number, not {batch_chars}")
     given = boilerplate or {}
 
-    def tasks() -> Iterator[tuple[list[Document], list[list[Span]]]]:
-        for batch in _batches(documents, batch_chars):
-            marks = [[s for s in given.get(d.id, ()) if s.label == BOILERPLATE] for d in batch]
-            yield batch, marks
+    def marks(batch: list[Document]) -> list[list[Span]]:
+        return [[s for s in given.get(d.id, ()) if s.label == BOILERPLATE] for d in batch]
 
-    done = 0
     if client is None and n_jobs == 1:
-        results: Iterable[tuple[list[Document], list[list[Span]]]] = (
-            (batch, _predict_batch(model, batch, marks)) for batch, marks in tasks()
-        )
-        for batch, predicted in results:
-            yield from zip(batch, predicted, strict=True)
-            done += len(batch)
-            if progress is not None:
-                progress(done, total)
+        for batch in _batches(documents, batch_chars):
+            yield batch, work(model, batch, marks(batch))
         return
 
     import joblib  # type: ignore[import-untyped, unused-ignore]
@@ -167,19 +186,15 @@ def iter_predictions(
     with context:
         pending: list[list[Document]] = []
 
-        def remember() -> Iterator[Any]:
-            for batch, marks in tasks():
+        def tasks() -> Iterator[Any]:
+            for batch in _batches(documents, batch_chars):
                 pending.append(batch)
-                yield joblib.delayed(_predict_batch)(model, batch, marks)
+                yield joblib.delayed(work)(model, batch, marks(batch))
 
         jobs = -1 if client is not None and n_jobs in (None, 1) else n_jobs
         parallel = joblib.Parallel(n_jobs=jobs, return_as="generator", pre_dispatch="2*n_jobs")
-        for predicted in parallel(remember()):
-            batch = pending.pop(0)
-            yield from zip(batch, predicted, strict=True)
-            done += len(batch)
-            if progress is not None:
-                progress(done, total)
+        for result in parallel(tasks()):
+            yield pending.pop(0), result
 
 
 @attrs.frozen
@@ -250,6 +265,7 @@ def predict_corpus(
     batch_chars: int = DEFAULT_BATCH_CHARS,
     overwrite: bool = False,
     progress: Progress | None = None,
+    check: bool = True,
 ) -> PredictionSummary:
     """Predict spans for every document of a corpus folder and write them.
 
@@ -279,6 +295,10 @@ def predict_corpus(
         As in :func:`iter_predictions`.
     overwrite : bool
         Replace existing output files.
+    check : bool
+        Validate the corpus first. Pass False only when it was just validated
+        (the command line does, to print every problem); predicting on a
+        corpus with errors gives wrong or no output.
 
     Returns
     -------
@@ -294,15 +314,28 @@ def predict_corpus(
     if to not in ("native", "ptc", "brat"):
         raise BiaskitError(f"unknown output format {to!r}; expected native, ptc or brat")
     root = Path(corpus)
-    checked = check_corpus(root, build=False)
-    if checked.errors or not (root / DOCUMENTS_FILE).is_file():
-        raise AnnotationError(
-            checked.problems,
-            summary=f"{os.fspath(root)}: {len(checked.errors)} error(s); cannot predict on it",
-        )
+    if check:
+        checked = check_corpus(root, build=False)
+        if checked.errors:
+            raise AnnotationError(
+                checked.problems,
+                summary=f"{os.fspath(root)}: {len(checked.errors)} error(s); cannot predict on it",
+            )
+    if not (root / DOCUMENTS_FILE).is_file():
+        raise BiaskitError(f"{root} holds no {DOCUMENTS_FILE}: not a corpus folder")
     target = Path(out)
     boilerplate = _boilerplate_spans(root)
     total = _count_documents(root / DOCUMENTS_FILE)
+    if to == "native":
+
+        def run(work: Callable[..., _T]) -> Iterator[tuple[list[Document], _T]]:
+            return _run_batches(
+                work, model, iter_documents(root), boilerplate, batch_chars, n_jobs, client
+            )
+
+        return _write_native(
+            root, target, annotator, run, overwrite=overwrite, progress=progress, total=total
+        )
     pairs = iter_predictions(
         model,
         iter_documents(root),
@@ -313,21 +346,47 @@ def predict_corpus(
         progress=progress,
         total=total,
     )
-    if to == "native":
-        return _write_native(pairs, root, target, annotator, overwrite=overwrite)
     return _write_foreign(pairs, root, target, annotator, to, overwrite=overwrite)
 
 
+def _predict_lines(
+    model: SpanClassifier,
+    documents: list[Document],
+    boilerplate: list[list[Span]],
+    annotator: str,
+    with_documents: bool,
+) -> tuple[list[str], list[str]]:
+    """Predict one batch and render it as corpus-format lines (run in a worker).
+
+    Rendering in the worker keeps the main process, which only writes, from
+    becoming the bottleneck when many workers feed it.
+    """
+    from biaskit.io.native import _document_record, _span_ids, _span_record
+
+    doc_lines = [_dumps(_document_record(d)) + "\n" for d in documents] if with_documents else []
+    span_lines: list[str] = []
+    for doc, predicted in zip(
+        documents, model.predict(documents, boilerplate=boilerplate), strict=True
+    ):
+        if predicted:
+            aset = AnnotationSet(doc, annotator, predicted)
+            span_lines += [
+                _dumps(_span_record(span, span_id, doc)) + "\n"
+                for _, span, span_id in _span_ids([aset])
+            ]
+    return doc_lines, span_lines
+
+
 def _write_native(
-    pairs: Iterator[tuple[Document, list[Span]]],
     root: Path,
     target: Path,
     annotator: str,
+    run: Callable[..., Iterator[tuple[list[Document], tuple[list[str], list[str]]]]],
     *,
     overwrite: bool,
+    progress: Progress | None,
+    total: int,
 ) -> PredictionSummary:
-    from biaskit.io.native import _document_record, _span_ids, _span_record
-
     spans_file = target / SPANS_DIR / f"{safe_file_stem(annotator)}.jsonl"
     into_corpus = (target / DOCUMENTS_FILE).is_file()
     outputs = [spans_file] if into_corpus else [target / SCHEMA_FILE, target / DOCUMENTS_FILE]
@@ -341,6 +400,7 @@ def _write_native(
     spans_file.parent.mkdir(parents=True, exist_ok=True)
     header = {"biaskit": "spans", "format_version": FORMAT_VERSION, "annotator": annotator}
     documents = spans = 0
+    work = functools.partial(_predict_lines, annotator=annotator, with_documents=not into_corpus)
     with atomic_group() as group, contextlib.ExitStack() as files:
         docs_out = None
         if not into_corpus:
@@ -352,16 +412,14 @@ def _write_native(
             docs_out.write("\n")
         spans_out = files.enter_context(group.open(spans_file))
         spans_out.write(_dumps(header) + "\n")
-        for doc, predicted in pairs:
-            documents += 1
+        for batch, (doc_lines, span_lines) in run(work):
             if docs_out is not None:
-                docs_out.write(_dumps(_document_record(doc)) + "\n")
-            if not predicted:
-                continue
-            aset = AnnotationSet(doc, annotator, predicted)
-            for _, span, span_id in _span_ids([aset]):
-                spans_out.write(_dumps(_span_record(span, span_id, doc)) + "\n")
-                spans += 1
+                docs_out.writelines(doc_lines)
+            spans_out.writelines(span_lines)
+            documents += len(batch)
+            spans += len(span_lines)
+            if progress is not None:
+                progress(documents, total)
         files.close()  # flush and sync every file before the group renames them
     return PredictionSummary(documents, spans, spans_file if into_corpus else target)
 
