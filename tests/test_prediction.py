@@ -289,3 +289,33 @@ def test_json_lines_of_streamed_output_are_one_record_each(
         (tmp_path / "o" / "spans" / "biaskit-baseline.jsonl").read_text("utf-8").splitlines()
     ):
         assert isinstance(json.loads(line), dict)
+
+
+def _tiny(tmp_path: Path) -> tuple[SpanClassifier, Path]:
+    from biaskit import Document, LabelSpec, Schema, Span
+
+    text = "Officials said the US killed him. Tehran vowed revenge."
+    docs = [Document(f"d{i}", text) for i in range(4)]
+    model = SpanClassifier(random_state=0).fit(docs, [[Span(22, 28, "KILL")]] * 4)
+    source = tmp_path / "source"
+    biaskit.save_corpus(Corpus(docs, Schema("plain", "1", [LabelSpec("OTHER")]), []), source)
+    return model, source
+
+
+def test_a_new_folder_gets_a_schema_extended_to_hold_the_predictions(tmp_path: Path) -> None:
+    model, source = _tiny(tmp_path)
+    predict_corpus(model, source, tmp_path / "out")
+    loaded = biaskit.load_corpus(tmp_path / "out")  # valid: no unknown label or attribute
+    assert set(loaded.schema.label_names) == {"OTHER", "KILL"}
+    assert {"confidence", "origin"} <= {a.name for a in loaded.schema.common_attributes}
+    assert len(list(loaded.spans())) == 4
+
+
+def test_predicting_into_a_corpus_whose_schema_cannot_hold_them_is_refused(
+    tmp_path: Path,
+) -> None:
+    model, source = _tiny(tmp_path)
+    before = files_digest(source)
+    with pytest.raises(BiaskitError, match=r"schema.json cannot hold the predictions.*KILL"):
+        predict_corpus(model, source, source)
+    assert files_digest(source) == before

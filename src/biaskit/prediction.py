@@ -42,9 +42,12 @@ from biaskit.io.native import (
     SCHEMA_FILE,
     SPANS_DIR,
     check_corpus,
+    dumps_schema,
     iter_documents,
+    loads_schema,
 )
-from biaskit.model import AnnotationSet, Document, Span
+from biaskit.model import AnnotationSet, AttributeValue, Document, Span
+from biaskit.schema import AttributeSpec, LabelSpec, Schema
 
 if TYPE_CHECKING:
     from biaskit.baseline import SpanClassifier
@@ -334,7 +337,14 @@ def predict_corpus(
             )
 
         return _write_native(
-            root, target, annotator, run, overwrite=overwrite, progress=progress, total=total
+            root,
+            target,
+            annotator,
+            tuple(model.labels_),
+            run,
+            overwrite=overwrite,
+            progress=progress,
+            total=total,
         )
     pairs = iter_predictions(
         model,
@@ -377,10 +387,49 @@ def _predict_lines(
     return doc_lines, span_lines
 
 
+_PREDICTION_ATTRIBUTES: Final = (
+    AttributeSpec(
+        "confidence",
+        type="number",
+        description="The model's probability for the span (written by biaskit predict).",
+    ),
+    AttributeSpec("origin", description="What proposed the span, e.g. biaskit.baseline or a rule."),
+)
+_PROBE: Final[Mapping[str, AttributeValue]] = {"confidence": 0.5, "origin": "biaskit.baseline"}
+
+
+def _schema_gaps(schema: Schema, labels: Iterable[str]) -> list[str]:
+    """List what ``schema`` lacks to hold predicted spans of ``labels`` (empty: nothing)."""
+    gaps: list[str] = []
+    for label in labels:
+        gaps += [p.message for p in schema.check_span(Span(0, 1, label, attributes=_PROBE))]
+    return list(dict.fromkeys(gaps))
+
+
+def _extended(schema: Schema, labels: Iterable[str]) -> Schema:
+    """Return ``schema`` with the labels and attributes that predicted spans carry added."""
+    known = set(schema.label_names)
+    added = [LabelSpec(label) for label in labels if label not in known]
+    common = {a.name for a in schema.common_attributes}
+    extra = [a for a in _PREDICTION_ATTRIBUTES if a.name not in common]
+    extended = attrs.evolve(
+        schema,
+        labels=(*schema.labels, *added),
+        common_attributes=(*schema.common_attributes, *extra),
+    )
+    if _schema_gaps(extended, labels):
+        # A label's own spec restricts these attributes; say so rather than write a bad corpus.
+        raise BiaskitError(
+            f"the schema cannot hold the predictions: {'; '.join(_schema_gaps(extended, labels))}"
+        )
+    return extended
+
+
 def _write_native(
     root: Path,
     target: Path,
     annotator: str,
+    labels: Sequence[str],
     run: Callable[..., Iterator[tuple[list[Document], tuple[list[str], list[str]]]]],
     *,
     overwrite: bool,
@@ -389,6 +438,15 @@ def _write_native(
 ) -> PredictionSummary:
     spans_file = target / SPANS_DIR / f"{safe_file_stem(annotator)}.jsonl"
     into_corpus = (target / DOCUMENTS_FILE).is_file()
+    source_schema = loads_schema((root / SCHEMA_FILE).read_text("utf-8"))
+    if into_corpus:
+        target_schema = loads_schema((target / SCHEMA_FILE).read_text("utf-8"))
+        missing = _schema_gaps(target_schema, labels)
+        if missing:
+            raise BiaskitError(
+                f"{target / SCHEMA_FILE} cannot hold the predictions: {'; '.join(missing)}; "
+                "add them to the schema, or predict into a new folder (its schema is extended)"
+            )
     outputs = [spans_file] if into_corpus else [target / SCHEMA_FILE, target / DOCUMENTS_FILE]
     outputs += [] if into_corpus else [spans_file]
     if not overwrite:
@@ -404,9 +462,11 @@ def _write_native(
     with atomic_group() as group, contextlib.ExitStack() as files:
         docs_out = None
         if not into_corpus:
-            schema = (root / SCHEMA_FILE).read_text("utf-8")
             with group.open(target / SCHEMA_FILE) as schema_out:
-                schema_out.write(schema)
+                if _schema_gaps(source_schema, labels):
+                    schema_out.write(dumps_schema(_extended(source_schema, labels)))
+                else:
+                    schema_out.write((root / SCHEMA_FILE).read_text("utf-8"))
             docs_out = files.enter_context(group.open(target / DOCUMENTS_FILE))
             docs_out.write(_dumps({"biaskit": "documents", "format_version": FORMAT_VERSION}))
             docs_out.write("\n")
@@ -434,7 +494,6 @@ def _write_foreign(
     overwrite: bool,
 ) -> PredictionSummary:
     from biaskit.corpus import Corpus
-    from biaskit.io.native import loads_schema
 
     schema = loads_schema((root / SCHEMA_FILE).read_text("utf-8"))
     documents: list[Document] = []
