@@ -139,12 +139,16 @@ def splits_cluster(text: str, offset: int) -> bool:
     return False
 
 
-def _plain_edges(text: str, start: int, end: int) -> bool:
-    r"""Whether a span's edges are surely fine: the common case, decided cheaply.
+def _quiet_edges(text: str, start: int, end: int) -> bool:
+    r"""Whether :func:`check_span_text` has nothing to say about a span's edges.
 
-    Edge characters that are not space nor ``.,:;``, and ASCII on both sides of
-    each boundary other than a ``\r`` (no ASCII character joins a cluster but
-    ``\r`` before ``\n``).
+    Cheap in the common case: edge characters that are not space nor ``.,:;``,
+    and ASCII on both sides of each boundary other than a ``\r`` (no ASCII
+    character joins a cluster but ``\r`` before ``\n``); only other boundaries
+    are looked at closely. The span must lie within the text.
+
+    >>> _quiet_edges("a caf\u00e9 b", 2, 6), _quiet_edges("a cafe\u0301 b", 2, 6)
+    (True, False)
     """
     first, last = text[start], text[end - 1]
     if first.isspace() or last.isspace() or first in _EDGE_PUNCTUATION:
@@ -154,7 +158,8 @@ def _plain_edges(text: str, start: int, end: int) -> bool:
     for offset in (start, end):
         if 0 < offset < len(text):
             before, after = text[offset - 1], text[offset]
-            if before == "\r" or not (before.isascii() and after.isascii()):
+            plain = before != "\r" and before.isascii() and after.isascii()
+            if not plain and splits_cluster(text, offset):
                 return False
     return True
 
@@ -166,7 +171,7 @@ def check_span_text(text: str, span: SpanLike) -> list[Problem]:
     PTC-style data trims them); an edge that splits a character cluster.
     The span must lie within the text.
     """
-    if _plain_edges(text, span.start, span.end):
+    if _quiet_edges(text, span.start, span.end):
         return []
     problems: list[Problem] = []
     covered = text[span.start : span.end]

@@ -32,18 +32,25 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import itertools
 import json
+import json.scanner
 import math
 import os
 import re
-from collections.abc import Callable, Container, Generator, Iterable, Iterator, Mapping
+import sys
+from array import array
+from collections import OrderedDict
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any, Final, NamedTuple
 
 import attrs
 
 from biaskit._atomic import TEMPORARY_NAME, atomic_group
-from biaskit.checks import check_overlaps, check_span_text, check_text
+from biaskit.checks import _quiet_edges, check_overlaps, check_span_text, check_text
 from biaskit.corpus import Corpus
 from biaskit.errors import AnnotationError, BiaskitError, OutputExistsError, Problem, Severity
 from biaskit.io._names import safe_file_stem
@@ -393,6 +400,17 @@ def _find(text: str, needle: str | None) -> tuple[int, int]:
 
 # ---------------------------------------------------------------------------
 # Reading JSON Lines with locations.
+#
+# A file is read in blocks of whole lines (:func:`_chunks`). Each line is read
+# in one of two ways: a fast path that takes a well-formed span line as it
+# comes, and the careful path (:class:`_LineReader`, :meth:`_SpansReader.check`)
+# that finds and reports whatever is wrong with any other line. The fast path
+# only decides that a line needs no report; every problem comes from the
+# careful path, so there is one source of messages.
+
+_BLOCK_BYTES = 256 * 1024
+"""How much of a file is read, decoded and split into lines at once (a few times
+this is held while reading; larger blocks are no faster)."""
 
 
 class _Line(NamedTuple):
@@ -401,6 +419,8 @@ class _Line(NamedTuple):
     record: dict[str, Any]
     duplicates: tuple[str, ...] = ()
     """Keys given more than once (the record holds the last value of each)."""
+    offset: int = 0
+    """Byte offset of the line's text in the file."""
 
     def col(self, key: str, *, repeat: bool = False) -> int:
         """Column of ``"key"`` on the line (1 when it is not there).
@@ -429,144 +449,268 @@ def _decoder(duplicates: list[str]) -> json.JSONDecoder:
     return json.JSONDecoder(object_pairs_hook=hook)
 
 
-def _bounded_lines(stream: IO[bytes], limit: int) -> Iterator[tuple[bytes | None, int]]:
-    """Yield ``(line, size)`` for each line, or ``(None, size)`` for one over ``limit`` bytes.
-
-    An over-long line is read through in chunks and never held in memory whole.
-    """
+def _skip_line(stream: IO[bytes]) -> int:
+    """Read through the rest of a line in bounded pieces; return how many bytes it had."""
+    size = 0
     while True:
-        raw = stream.readline(limit + 1)
-        if not raw:
+        piece = stream.readline(1 << 20)
+        size += len(piece)
+        if not piece or piece.endswith(b"\n"):
+            return size
+
+
+def _chunks(stream: IO[bytes], limit: int) -> Iterator[bytes | int]:
+    """Yield a file as blocks of whole lines, and the size of each line over ``limit`` bytes.
+
+    A block ends with an LF, except the file's last line when it has none. A
+    line whose text (without its LF) is over ``limit`` bytes is given as its
+    size, LF included, and never held in memory whole: at most ``limit`` bytes
+    of a line are kept while looking for its end.
+    """
+    read_size = min(_BLOCK_BYTES, limit + 1)
+    parts: list[bytes] = []  # the start of a line whose end is not read yet
+    pending = 0
+    while True:
+        data = stream.read(read_size)
+        if not data:
+            if parts:
+                yield b"".join(parts)
             return
-        if len(raw) <= limit or raw.endswith(b"\n"):
-            yield raw, len(raw)
+        end = data.find(b"\n")
+        if end < 0:
+            pending += len(data)
+            if pending > limit:
+                yield pending + _skip_line(stream)
+                parts, pending = [], 0
+            else:
+                parts.append(data)
             continue
-        size = len(raw)
-        while True:
-            chunk = stream.readline(1 << 20)
-            size += len(chunk)
-            if not chunk or chunk.endswith(b"\n"):
-                break
-        yield None, size
+        if pending + end > limit:
+            yield pending + end + 1
+            data = data[end + 1 :]
+        elif parts:
+            parts.append(data)
+            data = b"".join(parts)
+        # Every line now in ``data`` is at most ``read_size`` - 1 <= ``limit`` bytes.
+        cut = data.rfind(b"\n") + 1
+        if cut == len(data):
+            parts, pending = [], 0
+            if data:
+                yield data
+            continue
+        if cut:
+            yield data[:cut]
+        parts, pending = [data[cut:]], len(data) - cut
 
 
-def _read_jsonl(
-    path: Path, shown: str, sink: list[Problem], limits: ReadLimits = DEFAULT_LIMITS
-) -> Generator[_Line, None, None]:
-    """Yield each JSON object line of a file; put every unreadable line's problem in ``sink``."""
+class _RawLine(NamedTuple):
+    """One line as read from a file, not yet decoded."""
+
+    number: int
+    data: bytes | None
+    """The line without its LF; None for a line over the length limit, skipped unread."""
+    size: int
+    """Its length in bytes, LF included."""
+    offset: int
+    """Its byte offset in the file (-1 when not known: only a line already decoded)."""
+    ended: bool
+    """Whether an LF ends it (every line but perhaps the file's last)."""
+
+
+class _TextBlock(NamedTuple):
+    """Consecutive whole lines, each ended by an LF, that decoded together as UTF-8."""
+
+    first: int
+    """The number of the first line."""
+    lines: list[str]
+    """The lines, without their LF."""
+
+
+def _line_items(stream: IO[bytes], limit: int, *, decode: bool) -> Iterator[_RawLine | _TextBlock]:
+    """Yield the lines of a file, as raw lines or, with ``decode``, blocks of decoded lines.
+
+    Decoding a block at once is much faster than decoding each line. A block
+    that does not decode, the file's last line when no LF ends it, and a line
+    over the length limit are still given as raw lines, for the careful path.
+    """
+    number = 0
     offset = 0
-    crlf_lines = 0
-    first_crlf = 0
-    duplicates: list[str] = []
-    decoder = _decoder(duplicates)
-    with path.open("rb") as stream:
-        for number, (read, size) in enumerate(_bounded_lines(stream, limits.max_line_bytes), 1):
-            line_start = offset
-            offset += size
-            if read is None:
-                sink.append(
-                    Problem(
-                        f"line is {size} bytes, over the limit of {limits.max_line_bytes}; "
-                        "it was skipped unread (raise the limit with --max-line-bytes)",
-                        "line-too-long",
-                        "error",
-                        shown,
-                        number,
-                        1,
-                    )
-                )
-                continue
-            raw = read
-            if number == 1 and raw.startswith(_BOM):
-                sink.append(
-                    Problem(
-                        "file starts with a UTF-8 byte-order mark; expected plain UTF-8",
-                        "bom",
-                        "warning",
-                        shown,
-                        1,
-                        1,
-                    )
-                )
-                raw = raw[len(_BOM) :]
-                line_start += len(_BOM)
-            if raw.endswith(b"\r\n"):
-                crlf_lines += 1
-                first_crlf = first_crlf or number
-                raw = raw[:-2]
-            elif raw.endswith(b"\n"):
-                raw = raw[:-1]
-            if not raw.strip():
-                sink.append(
-                    Problem(
-                        "blank line; expected one JSON object per line",
-                        "blank-line",
-                        "warning",
-                        shown,
-                        number,
-                        1,
-                    )
-                )
-                continue
+    for chunk in _chunks(stream, limit):
+        if isinstance(chunk, int):
+            number += 1
+            yield _RawLine(number, None, chunk, offset, True)
+            offset += chunk
+            continue
+        cut = chunk.rfind(b"\n") + 1  # where the file's last line starts, if it has no LF
+        if decode:
             try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                col = len(raw[: exc.start].decode("utf-8", "replace")) + 1
-                sink.append(
-                    Problem(
-                        f"invalid UTF-8 byte 0x{raw[exc.start]:02x} at byte offset "
-                        f"{line_start + exc.start} of the file; expected UTF-8 text",
-                        "encoding",
-                        "error",
-                        shown,
-                        number,
-                        col,
-                    )
-                )
+                lines = chunk.decode("utf-8").split("\n")
+            except UnicodeDecodeError:
+                pass
+            else:
+                lines.pop()  # "" after the last LF, or the last line without one
+                if lines:
+                    yield _TextBlock(number + 1, lines)
+                    number += len(lines)
+                    # Asking for more means the block was read: free its lines now,
+                    # before the next block is decoded beside them.
+                    lines.clear()
+                if cut < len(chunk):
+                    number += 1
+                    yield _RawLine(number, chunk[cut:], len(chunk) - cut, offset + cut, False)
+                offset += len(chunk)
                 continue
-            duplicates.clear()
-            try:
-                record = decoder.decode(text)
-            except json.JSONDecodeError as exc:
-                sink.append(
-                    Problem(
-                        f"invalid JSON: {exc.msg}", "json-syntax", "error", shown, number, exc.colno
-                    )
-                )
-                continue
-            except RecursionError:
-                sink.append(
-                    Problem(
-                        "invalid JSON: nested too deeply", "json-syntax", "error", shown, number, 1
-                    )
-                )
-                continue
-            if not isinstance(record, dict):
-                sink.append(
-                    Problem(
-                        f"expected a JSON object, found {_json_type(record)}",
-                        "wrong-type",
-                        "error",
-                        shown,
-                        number,
-                        1,
-                    )
-                )
-                continue
-            yield _Line(
-                number, text, record, tuple(dict.fromkeys(duplicates)) if duplicates else ()
-            )
-    if crlf_lines:
-        sink.append(
-            Problem(
-                f"{crlf_lines} line(s) end in CRLF; biaskit writes LF line ends",
-                "newline-style",
-                "warning",
-                shown,
-                first_crlf,
+        start = 0
+        while start < len(chunk):
+            end = chunk.find(b"\n", start)
+            ended = end >= 0
+            if not ended:
+                end = len(chunk)
+            number += 1
+            yield _RawLine(number, chunk[start:end], end + ended - start, offset + start, ended)
+            start = end + 1
+        offset += len(chunk)
+
+
+class _LineReader:
+    """The careful reading of the lines of one JSON Lines file.
+
+    Turns a line into a :class:`_Line` holding its JSON object, or puts the
+    problem that makes it unreadable into ``sink``; counts CRLF line ends for
+    one warning at the end of the file (:meth:`finish`).
+    """
+
+    def __init__(self, shown: str, sink: list[Problem], limits: ReadLimits) -> None:
+        self.shown = shown
+        self.sink = sink
+        self.limits = limits
+        self.crlf_lines = 0
+        self.first_crlf = 0
+        self.finished = False
+        self._duplicates: list[str] = []
+        self._decoder = _decoder(self._duplicates)
+
+    def _add(self, message: str, code: str, severity: Severity, number: int, col: int) -> None:
+        self.sink.append(Problem(message, code, severity, self.shown, number, col))
+
+    def parse(self, item: _RawLine) -> _Line | None:
+        """Return the line's JSON object, or None after reporting why it cannot be read."""
+        number, raw, line_start = item.number, item.data, item.offset
+        if raw is None:
+            self._add(
+                f"line is {item.size} bytes, over the limit of {self.limits.max_line_bytes}; "
+                "it was skipped unread (raise the limit with --max-line-bytes)",
+                "line-too-long",
+                "error",
+                number,
                 1,
             )
-        )
+            return None
+        if number == 1 and raw.startswith(_BOM):
+            self._add(
+                "file starts with a UTF-8 byte-order mark; expected plain UTF-8",
+                "bom",
+                "warning",
+                1,
+                1,
+            )
+            raw = raw[len(_BOM) :]
+            line_start += len(_BOM)
+        if item.ended and raw.endswith(b"\r"):
+            self.crlf_lines += 1
+            self.first_crlf = self.first_crlf or number
+            raw = raw[:-1]
+        if not raw.strip():
+            self._add(
+                "blank line; expected one JSON object per line", "blank-line", "warning", number, 1
+            )
+            return None
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            col = len(raw[: exc.start].decode("utf-8", "replace")) + 1
+            self._add(
+                f"invalid UTF-8 byte 0x{raw[exc.start]:02x} at byte offset "
+                f"{line_start + exc.start} of the file; expected UTF-8 text",
+                "encoding",
+                "error",
+                number,
+                col,
+            )
+            return None
+        duplicates = self._duplicates
+        duplicates.clear()
+        try:
+            record = self._decoder.decode(text)
+        except json.JSONDecodeError as exc:
+            self._add(f"invalid JSON: {exc.msg}", "json-syntax", "error", number, exc.colno)
+            return None
+        except RecursionError:
+            self._add("invalid JSON: nested too deeply", "json-syntax", "error", number, 1)
+            return None
+        if not isinstance(record, dict):
+            self._add(
+                f"expected a JSON object, found {_json_type(record)}",
+                "wrong-type",
+                "error",
+                number,
+                1,
+            )
+            return None
+        found = tuple(dict.fromkeys(duplicates)) if duplicates else ()
+        return _Line(number, text, record, found, line_start)
+
+    def parse_text(self, number: int, text: str) -> _Line | None:
+        """:meth:`parse` a line of a :class:`_TextBlock` (it decoded: no offset is needed)."""
+        data = text.encode("utf-8")
+        return self.parse(_RawLine(number, data, len(data) + 1, -1, True))
+
+    def lines(self, items: Iterable[_RawLine | _TextBlock]) -> Iterator[_Line]:
+        """Yield each readable line of ``items``, then :meth:`finish`."""
+        for item in items:
+            if isinstance(item, _TextBlock):
+                for number, text in enumerate(item.lines, item.first):
+                    line = self.parse_text(number, text)
+                    if line is not None:
+                        yield line
+            else:
+                line = self.parse(item)
+                if line is not None:
+                    yield line
+        self.finish()
+
+    def finish(self) -> None:
+        """Report CRLF line ends, once, after the last line was read."""
+        if self.finished:
+            return
+        self.finished = True
+        if self.crlf_lines:
+            self._add(
+                f"{self.crlf_lines} line(s) end in CRLF; biaskit writes LF line ends",
+                "newline-style",
+                "warning",
+                self.first_crlf,
+                1,
+            )
+
+
+def _first_line(
+    reader: _LineReader, items: Iterator[_RawLine | _TextBlock]
+) -> tuple[_Line | None, Iterator[_RawLine | _TextBlock]]:
+    """Read up to the first readable line; return it and the lines after it."""
+    for item in items:
+        if isinstance(item, _TextBlock):
+            for index, text in enumerate(item.lines):
+                line = reader.parse_text(item.first + index, text)
+                if line is not None:
+                    rest = _TextBlock(line.number + 1, item.lines[index + 1 :])
+                    return line, itertools.chain((rest,), items)
+        else:
+            line = reader.parse(item)
+            if line is not None:
+                return line, items
+    reader.finish()
+    return None, items
 
 
 def _check_fields(
@@ -677,23 +821,46 @@ def _check_header(line: _Line, kind: str, shown: str, sink: list[Problem]) -> bo
     return True
 
 
+class _Records(NamedTuple):
+    """The lines of a JSON Lines file after its header (see :func:`_open_records`)."""
+
+    reader: _LineReader
+    header: _Line | None
+    """The header line; None when the first readable line is not a header."""
+    first: _Line | None
+    """That first readable line when it is not a header: a record line."""
+    items: Iterator[_RawLine | _TextBlock]
+    """The lines after the first readable one, not yet read."""
+
+    def lines(self) -> Iterator[_Line]:
+        """Yield every readable record line, carefully read."""
+        if self.first is not None:
+            yield self.first
+        yield from self.reader.lines(self.items)
+
+
 def _open_records(
-    path: Path, kind: str, shown: str, sink: list[Problem], limits: ReadLimits = DEFAULT_LIMITS
-) -> tuple[_Line | None, Iterator[_Line] | None]:
+    stream: IO[bytes],
+    kind: str,
+    shown: str,
+    sink: list[Problem],
+    limits: ReadLimits = DEFAULT_LIMITS,
+    *,
+    decode: bool = False,
+) -> _Records | None:
     """Read the header of a JSON Lines file of ``kind``; return it and the record lines.
 
-    The header is None when the first readable line is not a header (that line
-    is then a record). The record lines are None when the file cannot be read
-    as ``kind`` at all (see :func:`_check_header`).
+    Returns None when the file cannot be read as ``kind`` at all (see
+    :func:`_check_header`). With ``decode``, the lines after the first
+    readable one come in decoded blocks where they can (see :func:`_line_items`).
     """
-    lines = _read_jsonl(path, shown, sink, limits)
+    reader = _LineReader(shown, sink, limits)
     before = len(sink)
-    first = next(lines, None)
+    first, items = _first_line(reader, _line_items(stream, limits.max_line_bytes, decode=decode))
     if first is not None and "biaskit" in first.record:
         if _check_header(first, kind, shown, sink):
-            return first, lines
-        lines.close()
-        return None, None
+            return _Records(reader, first, None, items)
+        return None
     # An error while looking for the first readable line means the real first
     # line was unreadable (a truncated header, say): that error is the one to report.
     if not any(p.is_error for p in sink[before:]):
@@ -709,7 +876,7 @@ def _open_records(
                 1,
             )
         )
-    return None, lines if first is None else _chain(first, lines)
+    return _Records(reader, None, first, items)
 
 
 def _problem(sink: list[Problem], shown: str, line: _Line, key: str | None) -> Callable[..., None]:
@@ -747,7 +914,7 @@ def _read_documents(
     sink: list[Problem],
     rejected: set[str] | None = None,
     edited: dict[str, _Edited] | None = None,
-) -> Iterator[tuple[int, Document]]:
+) -> Iterator[tuple[_Line, Document]]:
     """Yield ``(line, document)`` for each usable document line; record problems in ``sink``.
 
     ``lines`` are the record lines of a documents file (see :func:`_open_records`).
@@ -803,12 +970,7 @@ def _read_documents(
             )
         for problem in check_text(doc.text):
             sink.append(problem.located(shown, line.number, line.col("text")))
-        yield line.number, doc
-
-
-def _chain(first: _Line, rest: Iterator[_Line]) -> Iterator[_Line]:
-    yield first
-    yield from rest
+        yield line, doc
 
 
 def _field_in_message(message: str, record: Mapping[str, Any]) -> str | None:
@@ -910,90 +1072,507 @@ def _plausible_span(start: int, end: int, label: str, attributes: Mapping[str, A
 
 
 def _schema_problems(
-    schema: Schema, item: _SpanRecord, cache: dict[tuple[str, tuple[Any, ...]], list[Problem]]
+    schema: Schema,
+    label: str,
+    attributes: Mapping[str, AttributeValue],
+    cache: dict[tuple[str, tuple[Any, ...]], list[Problem]],
 ) -> list[Problem]:
-    """Return ``schema.check_span`` for the span's label and attributes, memoised."""
-    key = (item.label, tuple(item.attributes.items()))
+    """Return ``schema.check_span`` for a span's label and attributes, memoised."""
+    key = (label, tuple(attributes.items()))
     problems = cache.get(key)
     if problems is None:
-        probe = Span(0, 1, item.label, attributes=item.attributes)
+        probe = Span(0, 1, label, attributes=attributes)
         problems = cache[key] = schema.check_span(probe)
     return problems
 
 
-def _read_spans(
-    path: Path,
-    shown: str,
-    documents: Mapping[str, Document] | None,
-    rejected: Container[str],
-    schema: Schema | None,
-    sink: list[Problem],
-    edited: Mapping[str, _Edited] | None = None,
-    limits: ReadLimits = DEFAULT_LIMITS,
-) -> tuple[str, list[_SpanRecord]] | None:
-    """Read one annotator's spans file; return (annotator, spans with their lines).
+_TEXT_CACHE_BYTES: Final = 32 * 1024 * 1024
+"""Bytes of document text held at once while validating (see :class:`_TextCache`)."""
 
-    Returns None when the file cannot be read as a spans file at all.
 
-    ``documents`` is None when the documents file could not be read; spans are
-    then checked on their own, not against their documents. Spans pointing at
-    a ``rejected`` document (one whose line has its own error) are not checked
-    against it either.
+class _TextCache:
+    """Document texts by id, holding at most about ``budget`` bytes of them.
+
+    Validation keeps, per document, only its id and the byte offset of its
+    line in ``documents.jsonl`` (a few hundred bytes with the rest of the
+    bookkeeping), not its text, so that its memory grows with the number of
+    documents, not with the size of their texts. A
+    text not held is read again from its line when spans need it: spans files
+    list documents in the order of the documents file, so that is at most one
+    more reading of each document, and none when all texts fit the budget.
+
+    Parameters
+    ----------
+    path : Path
+        The documents file.
+    limit : int
+        The longest line it may have (``ReadLimits.max_line_bytes``).
+    budget : int
+        Bytes of text to hold (as ``sys.getsizeof`` counts them).
     """
-    header, lines = _open_records(path, "spans", shown, sink, limits)
-    if lines is None:
-        return None
-    annotator = header.record.get("annotator") if header is not None else None
-    if header is not None and "annotator" not in header.record:
-        sink.append(
+
+    def __init__(self, path: Path, limit: int, budget: int = _TEXT_CACHE_BYTES) -> None:
+        self._path = path
+        self._limit = limit
+        self._budget = budget
+        self._offsets: dict[str, int] = {}
+        self._texts: OrderedDict[str, str] = OrderedDict()
+        self._size = 0
+        self._stream: IO[bytes] | None = None
+
+    def add(self, doc_id: str, offset: int, text: str) -> None:
+        """Note where a document's line starts; hold its text while the budget allows.
+
+        While the documents file is first read, the earliest texts are held, not
+        the latest: spans files list documents in the same order, so these are
+        the first wanted.
+        """
+        self._offsets[doc_id] = offset
+        size = sys.getsizeof(text)
+        if self._size + size <= self._budget:
+            self._texts[doc_id] = text
+            self._size += size
+
+    def get(self, doc_id: str) -> str | None:
+        """Return a document's text; None if no usable document has that id."""
+        text = self._texts.get(doc_id)
+        if text is not None:
+            self._texts.move_to_end(doc_id)
+            return text
+        offset = self._offsets.get(doc_id)
+        if offset is None:
+            return None
+        text = self._read(offset)
+        self._texts[doc_id] = text
+        self._size += sys.getsizeof(text)
+        while self._size > self._budget and len(self._texts) > 1:
+            _, dropped = self._texts.popitem(last=False)
+            self._size -= sys.getsizeof(dropped)
+        return text
+
+    def _read(self, offset: int) -> str:
+        if self._stream is None:
+            self._stream = self._path.open("rb")
+        self._stream.seek(offset)
+        line = self._stream.readline(self._limit + 2)
+        try:
+            text = json.loads(line)["text"]
+        except (ValueError, LookupError, TypeError, RecursionError):
+            text = None
+        if not isinstance(text, str):
+            raise OSError(
+                errno.EIO, "the file changed while it was being read", os.fspath(self._path)
+            )
+        return text
+
+    def close(self) -> None:
+        """Close the documents file, if it was opened again."""
+        if self._stream is not None:
+            self._stream.close()
+            self._stream = None
+
+
+_RunItem = tuple[str, int, int, int, Mapping[str, AttributeValue]]
+"""A usable span as held for the overlap check: ``(label, start, end, line, attributes)``."""
+
+
+class _RunSpan(NamedTuple):
+    """A usable span as :func:`~biaskit.checks.check_overlaps` reads it."""
+
+    start: int
+    end: int
+    label: str
+    attributes: Mapping[str, AttributeValue]
+    line: int
+
+
+def _may_overlap(run: list[_RunItem]) -> bool:
+    """Whether two spans of one label in ``run`` overlap: a cheap test before the full check."""
+    label = None
+    reach = 0  # the furthest end of the spans of ``label`` so far
+    for this_label, start, end, _, _ in sorted(run):  # lines differ: attributes never compared
+        if this_label != label:
+            label, reach = this_label, end
+        elif start < reach:
+            return True
+        elif end > reach:
+            reach = end
+    return False
+
+
+def _overlap_problems(run: list[_RunItem], shown: str) -> list[Problem]:
+    """Return, located, the same-label overlaps and exact duplicates among one document's spans."""
+    if len(run) < 2 or not _may_overlap(run):
+        return []
+    spans = [
+        _RunSpan(start, end, label, attributes, line) for label, start, end, line, attributes in run
+    ]
+    problems = []
+    for i, j, problem in check_overlaps(spans):
+        message = f"{problem.message} (other span on line {spans[i].line})"
+        problems.append(attrs.evolve(problem, message=message).located(shown, spans[j].line, 1))
+    return problems
+
+
+def _no_repeated_key(text: str, record: dict[str, Any], attributes: Mapping[str, Any]) -> bool:
+    r"""Whether a span line surely gives no key twice, found by counting its colons.
+
+    Each key written on the line is followed by one colon; every other colon
+    is inside a string. Unless a colon is written as the escape ``\u003a``,
+    the colons inside strings are those of the keys and string values parsed,
+    so the line holds exactly the keys parsed (none twice) when the numbers
+    agree. ``record`` holds strings, integers and ``attributes``, whose values
+    must be scalars.
+    """
+    keys = len(record) + len(attributes)
+    colons = text.count(":")
+    if "\\u003a" in text or "\\u003A" in text:
+        return False
+    for mapping in (record, attributes):
+        for key, value in mapping.items():
+            colons -= key.count(":")
+            if type(value) is str:
+                colons -= value.count(":")
+            elif type(value) not in (int, float, bool, dict) or (
+                type(value) is dict and value is not attributes
+            ):
+                return False
+    return colons == keys
+
+
+_id_hash: Callable[[str], int] = hash
+"""The 64-bit hash under which span ids are kept (a module name, so tests can replace it)."""
+
+
+def _colliding_lines(hashes: array[int], lines: array[int]) -> set[int]:
+    """Return the lines whose id hash another line shares: every repeated id, and collisions."""
+    if len(hashes) < 2:
+        return set()
+    import numpy as np  # a dependency anyway; imported here, as only validation needs it
+
+    values = np.frombuffer(hashes, dtype=np.int64)
+    ordered = np.sort(values)
+    if not (ordered[1:] == ordered[:-1]).any():  # the common case, in half the memory
+        return set()
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    same = ordered[1:] == ordered[:-1]
+    shared = np.zeros(len(ordered), dtype=bool)
+    shared[1:] |= same
+    shared[:-1] |= same
+    return set(np.frombuffer(lines, dtype=np.int64)[order[shared]].tolist())
+
+
+def _ids_on_lines(path: Path, wanted: set[int], limit: int) -> dict[int, tuple[str, int]]:
+    """Read the span id, and its column, on each ``wanted`` line of a spans file."""
+    found: dict[int, tuple[str, int]] = {}
+    last = max(wanted)
+    before = 0  # lines before the chunk
+    with path.open("rb") as stream:
+        for chunk in _chunks(stream, limit):
+            if isinstance(chunk, int):
+                before += 1
+                continue
+            pieces = chunk.split(b"\n")
+            if not pieces[-1]:
+                pieces.pop()
+            for number, raw in enumerate(pieces, before + 1):
+                if number in wanted:
+                    try:
+                        text = raw.decode("utf-8").removeprefix("\ufeff" if number == 1 else "")
+                        line = _Line(number, text, json.loads(text))
+                        found[number] = (line.record["id"], line.col("id"))
+                    except (ValueError, LookupError, TypeError, RecursionError):
+                        raise OSError(
+                            errno.EIO, "the file changed while it was being read", os.fspath(path)
+                        ) from None
+            before += len(pieces)
+            if before >= last:
+                break
+    return found
+
+
+class _SpansReader:
+    """Reads and checks one annotator's spans file, holding one document's spans at a time.
+
+    A spans file lists each document's spans together (biaskit writes them
+    so): only the current document's are held, for the overlap check, which
+    runs when the next document's begin. A document whose spans come back
+    after others is checked at the end, from a second reading of just its
+    spans. Span ids are held as 64-bit hashes with their lines (16 bytes a
+    span); only lines whose hashes coincide are read again, to compare the
+    ids themselves, so a hash collision is never reported as a repeated id.
+
+    Parameters
+    ----------
+    shown : str
+        The file's name in problems.
+    text_of : callable or None
+        The text of a usable document by id, None for any other id; None when
+        the documents file could not be read (spans are then checked on their own).
+    rejected : container of str
+        Ids of document lines with their own error: spans pointing at them are
+        not reported missing their document.
+    schema : Schema or None
+        The schema spans must fit, if it could be read.
+    sink : list of Problem
+        Where problems go.
+    edited : mapping or None
+        Documents whose text no longer matches its hash: the spans this broke
+        are counted in that one problem, not reported one by one.
+    limits : ReadLimits
+        Bounds on line length and number of spans.
+    keep : bool
+        Keep every usable span in :attr:`found` (to build the corpus).
+    collect : set of str or None
+        Only gather the usable spans of these documents into :attr:`collected`,
+        checking nothing across lines (the second reading).
+    """
+
+    def __init__(
+        self,
+        shown: str,
+        text_of: Callable[[str], str | None] | None,
+        rejected: Container[str],
+        schema: Schema | None,
+        sink: list[Problem],
+        edited: Mapping[str, _Edited] | None,
+        limits: ReadLimits,
+        *,
+        keep: bool = False,
+        collect: set[str] | None = None,
+    ) -> None:
+        self.shown = shown
+        self.text_of = text_of
+        self.rejected = rejected
+        self.schema = schema
+        self.sink = sink
+        self.edited: Mapping[str, _Edited] = edited if edited is not None else {}
+        self.limits = limits
+        self.keep = keep
+        self.collect = collect
+        self.found: list[_SpanRecord] = []
+        self.collected: dict[str, list[_RunItem]] = {}
+        self.count = 0
+        self.id_hashes: array[int] = array("q")
+        self.id_lines: array[int] = array("q")
+        self.run_doc: str | None = None
+        self.run: list[_RunItem] = []
+        self.finished: set[str] = set()  # documents whose run of spans has ended
+        self.revisited: set[str] = set()  # documents whose spans came back after their run
+        self.overlaps: dict[str, list[Problem]] = {}
+        self._hash = _id_hash
+        # json's scanner parses one value at an index, without json.loads's checks
+        # around it (the fast path asks for the whole line); typeshed mistypes its argument.
+        self._scan = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[arg-type]
+        self._schema_cache: dict[tuple[str, tuple[Any, ...]], list[Problem]] = {}
+        self._clean: dict[tuple[str, tuple[Any, ...]], bool] = {}
+        self._text_doc: str | None = None  # the document whose text the fast path holds
+        self._doc_text: str | None = None
+
+    def read(self, path: Path) -> str | None:
+        """Read the file; return its annotator, or None if it is not a spans file."""
+        with path.open("rb") as stream:
+            records = _open_records(
+                stream, "spans", self.shown, self.sink, self.limits, decode=True
+            )
+            if records is None:
+                return None
+            annotator = self._annotator(records.header, path)
+            if self._read_records(records):
+                records.reader.finish()
+        self._end_run()
+        if self.collect is None:
+            self._check_revisited(path)
+            for problems in self.overlaps.values():
+                self.sink.extend(problems)
+            self._check_ids(path)
+        return annotator
+
+    def _annotator(self, header: _Line | None, path: Path) -> str:
+        annotator = header.record.get("annotator") if header is not None else None
+        if header is not None and "annotator" not in header.record:
+            self.sink.append(
+                Problem(
+                    f"the header names no annotator; using the file name {path.stem!r}",
+                    "missing-annotator",
+                    "warning",
+                    self.shown,
+                    header.number,
+                    1,
+                )
+            )
+        elif isinstance(annotator, str) and not _is_name(annotator):
+            assert header is not None
+            _problem(self.sink, self.shown, header, "annotator")(
+                "annotator must be a non-empty name without surrounding whitespace, "
+                f"not {annotator!r}",
+                "invalid-value",
+            )
+        if not isinstance(annotator, str) or not _is_name(annotator):
+            # A file name can hold what a name may not (surrounding spaces).
+            annotator = path.stem.strip() or "unnamed"
+        return annotator
+
+    def _read_records(self, records: _Records) -> bool:
+        """Read every record line; return False when the span limit stopped reading."""
+        if records.first is not None and not self.take(records.first):
+            return False
+        for item in records.items:
+            if isinstance(item, _TextBlock):
+                if not self._read_block(item, records.reader):
+                    return False
+            else:
+                line = records.reader.parse(item)
+                if line is not None and not self.take(line):
+                    return False
+        return True
+
+    def take(self, line: _Line) -> bool:
+        """Count, check and keep a record line; return False past the span limit."""
+        self.count += 1
+        if self.count > self.limits.max_spans:
+            self._too_many(line.number)
+            return False
+        self._keep(self.check(line))
+        return True
+
+    def _too_many(self, number: int) -> None:
+        self.sink.append(
             Problem(
-                f"the header names no annotator; using the file name {path.stem!r}",
-                "missing-annotator",
-                "warning",
-                shown,
-                header.number,
+                f"more than {self.limits.max_spans} span lines; the rest of the file was not "
+                "read (raise the limit with --max-spans)",
+                "too-many-spans",
+                "error",
+                self.shown,
+                number,
                 1,
             )
         )
-    elif isinstance(annotator, str) and not _is_name(annotator):
-        assert header is not None
-        _problem(sink, shown, header, "annotator")(
-            f"annotator must be a non-empty name without surrounding whitespace, not {annotator!r}",
-            "invalid-value",
-        )
-    if not isinstance(annotator, str) or not _is_name(annotator):
-        # A file name can hold what a name may not (surrounding spaces).
-        annotator = path.stem.strip() or "unnamed"
-    ids: dict[str, int] = {}
-    found: list[_SpanRecord] = []
-    schema_cache: dict[tuple[str, tuple[Any, ...]], list[Problem]] = {}
-    count = 0
-    for line in lines:
-        count += 1
-        if count > limits.max_spans:
-            _problem(sink, shown, line, None)(
-                f"more than {limits.max_spans} span lines; the rest of the file was not "
-                "read (raise the limit with --max-spans)",
-                "too-many-spans",
+
+    def _read_block(self, block: _TextBlock, reader: _LineReader) -> bool:
+        """Read a block of lines, each by the fast path if it can; False past the span limit.
+
+        A line takes the fast path when it is exactly one JSON object with the
+        span fields and types, no key twice, valid offsets that cover the text
+        it repeats in a usable document, a label and attributes that fit the
+        schema, and edges that need no warning: such a line has nothing to
+        report, and is kept as :meth:`check` would keep it. Any other line is
+        read and checked carefully, which finds and reports what is wrong.
+        """
+        scan = self._scan
+        id_hash, add_hash, add_line = self._hash, self.id_hashes.append, self.id_lines.append
+        clean = self._clean
+        keep, found = self.keep, self.found
+        max_spans, count = self.limits.max_spans, self.count
+        text_doc, doc_text = self._text_doc, self._doc_text
+        run_doc, run = self.run_doc, self.run
+        number = block.first - 1
+        record: Any
+        for text in block.lines:
+            number += 1
+            try:
+                record, stop = scan(text, 0)
+            except (ValueError, StopIteration, RecursionError):
+                record, stop = None, -1
+            if stop != len(text) or type(record) is not dict:
+                # Not exactly one JSON object: a blank line, a CRLF line end, bad JSON...
+                line = reader.parse_text(number, text)
+                if line is not None:
+                    self.count = count
+                    if not self.take(line):
+                        return False
+                    count, run_doc, run = self.count, self.run_doc, self.run
+                continue
+            count += 1
+            if count > max_spans:
+                self.count = count
+                self._too_many(number)
+                return False
+            get: Callable[..., Any] = record.get
+            span_id, doc, label, covered = get("id"), get("doc"), get("label"), get("text")
+            start, end = get("start"), get("end")
+            attributes = get("attributes", _NO_ATTRIBUTES)
+            if doc != text_doc and type(doc) is str:
+                text_doc, doc_text = doc, self._plain_text(doc)
+            try:
+                plain = (
+                    doc == text_doc
+                    and doc_text is not None
+                    and type(start) is int
+                    and type(end) is int
+                    and 0 <= start < end <= len(doc_text)
+                    and type(covered) is str
+                    and doc_text[start:end] == covered
+                    and type(span_id) is str
+                    and type(label) is str
+                    and record.keys() <= _SPAN_KEYS
+                    and type(get("note", "")) is str
+                    and type(get("group", "")) is str
+                    and (type(attributes) is dict or attributes is _NO_ATTRIBUTES)
+                    and (
+                        text.count(":") == len(record) + len(attributes)  # the common case
+                        or _no_repeated_key(text, record, attributes)
+                    )
+                    and (
+                        clean.get((label, tuple(attributes.items())))
+                        or self._is_clean(label, attributes)
+                    )
+                    and _quiet_edges(doc_text, start, end)
+                )
+            except TypeError:  # an attribute value that cannot be hashed (so not valid)
+                plain = False
+            if plain:
+                add_hash(id_hash(span_id))
+                add_line(number)
+                if doc != run_doc:
+                    self._start_run(doc)
+                    run_doc, run = doc, self.run
+                run.append((label, start, end, number, attributes))
+                if keep:
+                    found.append(_SpanRecord(start, end, label, attributes, number, doc, record))
+                continue
+            line = reader.parse_text(number, text)
+            if line is not None:  # always: the line is a JSON object
+                self._keep(self.check(line))
+                run_doc, run = self.run_doc, self.run
+        self.count = count
+        self._text_doc, self._doc_text = text_doc, doc_text
+        return True
+
+    def _plain_text(self, doc: str) -> str | None:
+        """Return a document's text for the fast path; None when its spans need the careful one."""
+        if self.text_of is None or doc in self.edited:
+            return None
+        return self.text_of(doc)
+
+    def _is_clean(self, label: str, attributes: Mapping[str, AttributeValue]) -> bool:
+        """Whether a span with this label and attributes is valid and fits the schema (memoised)."""
+        key = (label, tuple(attributes.items()))
+        clean = self._clean.get(key)
+        if clean is None:
+            clean = _plausible_span(0, 1, label, attributes) and not (
+                self.schema is not None
+                and _schema_problems(self.schema, label, attributes, self._schema_cache)
             )
-            break  # the line generator is dropped here, closing the file
+            self._clean[key] = clean
+        return clean
+
+    def check(self, line: _Line) -> _SpanRecord | None:
+        """Check one span line carefully, reporting every problem; return it if it is usable."""
+        sink, shown = self.sink, self.shown
         if "biaskit" in line.record:
             _problem(sink, shown, line, "biaskit")(
                 "header record found after the first line", "misplaced-header"
             )
-            continue
+            return None
         record = line.record
         if not _span_fields_ok(line) and not _check_fields(
             line, _SPAN_FIELDS, _SPAN_REQUIRED, "a span", shown, sink
         ):
-            continue
-        span_id = record["id"]
-        if span_id in ids:
-            _problem(sink, shown, line, "id")(
-                f"duplicate span id {span_id!r}; first used on line {ids[span_id]}", "duplicate-id"
-            )
-        else:
-            ids[span_id] = line.number
+            return None
+        self.id_hashes.append(self._hash(record["id"]))
+        self.id_lines.append(line.number)
         start, end, label = record["start"], record["end"], record["label"]
         attributes = record.get("attributes", _NO_ATTRIBUTES)
         if not _plausible_span(start, end, label, attributes):
@@ -1007,40 +1586,39 @@ def _read_spans(
                     key = "attributes"
                 code = "offset-range" if key in ("start", "end") else "invalid-value"
                 _problem(sink, shown, line, key)(f"invalid span: {message}", code)
-                continue
+                return None
         item = _SpanRecord(start, end, label, attributes, line.number, record["doc"], record)
-        if schema is not None:
-            for problem in _schema_problems(schema, item, schema_cache):
+        if self.schema is not None:
+            for problem in _schema_problems(self.schema, label, attributes, self._schema_cache):
                 key = "label" if problem.code == "unknown-label" else "attributes"
                 sink.append(problem.located(shown, line.number, line.col(key)))
-        if documents is None:
-            continue
-        document = documents.get(item.doc)
-        if document is None:
-            if item.doc not in rejected:
+        if self.text_of is None:
+            return None
+        text = self.text_of(item.doc)
+        if text is None:
+            if item.doc not in self.rejected:
                 _problem(sink, shown, line, "doc")(
                     f"span points at document {item.doc!r}, which is not in {DOCUMENTS_FILE}",
                     "missing-document",
                 )
-            continue
-        damage = edited.get(document.id) if edited is not None else None
-        text = document.text
+            return None
+        damage = self.edited.get(item.doc)
         n = len(text)
         if end > n and damage is not None:
             # One cause, one problem: counted in the document's hash mismatch.
             damage.broken[shown] = damage.broken.get(shown, 0) + 1
-            continue
+            return None
         if end > n:
             _problem(sink, shown, line, "end")(
-                f"span end {end} is past the end of document {document.id!r} ({n} code points)",
+                f"span end {end} is past the end of document {item.doc!r} ({n} code points)",
                 "offset-range",
             )
-            continue
+            return None
         covered = text[start:end]
         if covered != record["text"]:
             if damage is not None:
                 damage.broken[shown] = damage.broken.get(shown, 0) + 1
-                continue
+                return None
             hint = _unit_hint(text, start, end, record["text"])
             expected, found_text = _contrast(record["text"], covered)
             _problem(sink, shown, line, "text")(
@@ -1048,18 +1626,106 @@ def _read_spans(
                 f"[{start}, {end}), which is {found_text}{hint}",
                 "text-mismatch",
             )
-            continue
+            return None
         for problem in check_span_text(text, item):
             sink.append(problem.located(shown, line.number, line.col("start")))
-        found.append(item)
-    by_doc: dict[str, list[_SpanRecord]] = {}
-    for item in found:
-        by_doc.setdefault(item.doc, []).append(item)
-    for items in by_doc.values():
-        for i, j, problem in check_overlaps(items):
-            message = f"{problem.message} (other span on line {items[i].line})"
-            sink.append(attrs.evolve(problem, message=message).located(shown, items[j].line, 1))
-    return annotator, found
+        return item
+
+    def _keep(self, item: _SpanRecord | None) -> None:
+        if item is None:
+            return
+        if item.doc != self.run_doc:
+            self._start_run(item.doc)
+        self.run.append((item.label, item.start, item.end, item.line, item.attributes))
+        if self.keep:
+            self.found.append(item)
+
+    def _start_run(self, doc: str) -> None:
+        """Begin holding the spans of ``doc``, after checking those of the document before."""
+        self._end_run()
+        if doc in self.finished:
+            self.revisited.add(doc)
+            self.overlaps.pop(doc, None)  # checked again, over all its spans, at the end
+        self.run_doc = doc
+        if self.collect is not None and doc in self.collect:
+            self.run = self.collected.setdefault(doc, [])
+        else:
+            self.run = []
+
+    def _end_run(self) -> None:
+        doc = self.run_doc
+        if doc is None:
+            return
+        self.finished.add(doc)
+        if self.collect is None and doc not in self.revisited:
+            problems = _overlap_problems(self.run, self.shown)
+            if problems:
+                self.overlaps[doc] = problems
+
+    def _check_revisited(self, path: Path) -> None:
+        """Check the overlaps of documents whose spans are not all together, reading them again."""
+        if not self.revisited:
+            return
+        again = _SpansReader(
+            self.shown,
+            self.text_of,
+            self.rejected,
+            self.schema,
+            [],
+            None,
+            self.limits,
+            collect=self.revisited,
+        )
+        again.read(path)
+        for doc, run in again.collected.items():
+            problems = _overlap_problems(run, self.shown)
+            if problems:
+                self.overlaps[doc] = problems
+
+    def _check_ids(self, path: Path) -> None:
+        """Report each span id used again, on the lines after its first use."""
+        wanted = _colliding_lines(self.id_hashes, self.id_lines)
+        if not wanted:
+            return
+        ids = _ids_on_lines(path, wanted, self.limits.max_line_bytes)
+        first_use: dict[str, int] = {}
+        for number in sorted(ids):
+            span_id, col = ids[number]
+            if span_id not in first_use:
+                first_use[span_id] = number
+                continue
+            self.sink.append(
+                Problem(
+                    f"duplicate span id {span_id!r}; first used on line {first_use[span_id]}",
+                    "duplicate-id",
+                    "error",
+                    self.shown,
+                    number,
+                    col,
+                )
+            )
+
+
+def _read_spans(
+    path: Path,
+    shown: str,
+    text_of: Callable[[str], str | None] | None,
+    rejected: Container[str],
+    schema: Schema | None,
+    sink: list[Problem],
+    edited: Mapping[str, _Edited] | None = None,
+    limits: ReadLimits = DEFAULT_LIMITS,
+    *,
+    keep: bool = False,
+) -> tuple[str, list[_SpanRecord]] | None:
+    """Read one annotator's spans file; return (annotator, usable spans if ``keep``).
+
+    Returns None when the file cannot be read as a spans file at all. See
+    :class:`_SpansReader` for the parameters.
+    """
+    reader = _SpansReader(shown, text_of, rejected, schema, sink, edited, limits, keep=keep)
+    annotator = reader.read(path)
+    return None if annotator is None else (annotator, reader.found)
 
 
 def _short(text: str, limit: int = 40) -> str:
@@ -1129,7 +1795,12 @@ def check_corpus(
         The corpus folder.
     build : bool
         Build the :class:`Corpus` when there is no error. Without it, only the
-        problems are found (faster: no model object is made per span).
+        problems are found, faster and in memory that does not grow with the
+        corpus's text: per document its id and where its line starts, per span
+        16 bytes, and at most 32 MB of document texts, read again when needed.
+        This holds when each spans file lists a document's spans together, as
+        biaskit writes them; the spans of a document that come back after
+        others are held together, to check them.
     limits : ReadLimits
         Bounds on line length and spans per file.
     """
@@ -1154,7 +1825,36 @@ def _in_reading_order(problems: list[Problem]) -> tuple[Problem, ...]:
 
 
 def _check_corpus(
-    root: Path, display: str, sink: list[Problem], *, build: bool, limits: ReadLimits
+    root: Path,
+    display: str,
+    sink: list[Problem],
+    *,
+    build: bool,
+    limits: ReadLimits,
+    text_budget: int = _TEXT_CACHE_BYTES,
+) -> Corpus | None:
+    """Check a corpus folder into ``sink``; return the corpus if ``build`` and it is usable.
+
+    Without ``build``, memory does not grow with the corpus's text: per
+    document only its id and where its line starts are held, with at most
+    ``text_budget`` bytes of texts (see :class:`_TextCache`), and per span its
+    id's hash and line (see :class:`_SpansReader`).
+    """
+    with contextlib.ExitStack() as open_files:
+        return _check_open_corpus(
+            root, display, sink, open_files, build=build, limits=limits, text_budget=text_budget
+        )
+
+
+def _check_open_corpus(
+    root: Path,
+    display: str,
+    sink: list[Problem],
+    open_files: contextlib.ExitStack,
+    *,
+    build: bool,
+    limits: ReadLimits,
+    text_budget: int,
 ) -> Corpus | None:
     if not root.exists():
         sink.append(Problem(f"no such corpus folder: {display}", "not-found", path=display))
@@ -1188,6 +1888,7 @@ def _check_corpus(
         schema = _parse_schema(text, shown_schema, sink)
 
     documents: dict[str, Document] | None = None
+    text_of: Callable[[str], str | None] | None = None
     rejected_lines: set[str] = set()
     rejected: Container[str] = rejected_lines
     edited: dict[str, _Edited] = {}
@@ -1195,10 +1896,19 @@ def _check_corpus(
     shown_docs = _shown(display, DOCUMENTS_FILE)
     if _is_readable_file(docs_path, shown_docs, sink):
         before = len(sink)
-        _, lines = _open_records(docs_path, "documents", shown_docs, sink, limits)
-        if lines is not None:
-            read = _read_documents(lines, shown_docs, sink, rejected_lines, edited)
-            documents = {doc.id: doc for _, doc in read}
+        with docs_path.open("rb") as stream:
+            records = _open_records(stream, "documents", shown_docs, sink, limits)
+            if records is not None:
+                read = _read_documents(records.lines(), shown_docs, sink, rejected_lines, edited)
+                if build:
+                    documents = {doc.id: doc for _, doc in read}
+                    text_of = {doc_id: doc.text for doc_id, doc in documents.items()}.get
+                else:
+                    cache = _TextCache(docs_path, limits.max_line_bytes, text_budget)
+                    open_files.callback(cache.close)
+                    for line, doc in read:
+                        cache.add(doc.id, line.offset, doc.text)
+                    text_of = cache.get
         if any(p.code in _UNREADABLE_LINE for p in sink[before:]):
             # A line that could not be read may hold any id: no span can be
             # called missing its document without repeating that one error.
@@ -1222,7 +1932,15 @@ def _check_corpus(
                 if not _is_readable_file(spans_path, shown_spans, sink):
                     continue
                 spans = _read_spans(
-                    spans_path, shown_spans, documents, rejected, schema, sink, edited, limits
+                    spans_path,
+                    shown_spans,
+                    text_of,
+                    rejected,
+                    schema,
+                    sink,
+                    edited,
+                    limits,
+                    keep=build,
                 )
                 if spans is None:
                     continue
@@ -1349,11 +2067,12 @@ def iter_documents(path: str | os.PathLike[str]) -> Iterator[Document]:
     sink: list[Problem] = []
     if not _is_readable_file(file, shown, sink):
         raise AnnotationError(sink)
-    _, lines = _open_records(file, "documents", shown, sink)
-    for _, doc in _read_documents(lines or (), shown, sink):
-        if any(p.is_error for p in sink):
-            break
-        yield doc
+    with file.open("rb") as stream:
+        records = _open_records(stream, "documents", shown, sink)
+        for _, doc in _read_documents(records.lines() if records else (), shown, sink):
+            if any(p.is_error for p in sink):
+                break
+            yield doc
     errors = [p for p in sink if p.is_error]
     if errors:
         raise AnnotationError(errors)
