@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+import biaskit
 from biaskit import (
     AnnotationSet,
     AttributeSpec,
@@ -334,3 +335,37 @@ def test_validation_memory_does_not_grow_with_the_corpus(tmp_path: Path) -> None
     large = _corpus(tmp_path / "large", 1200, words=400, spans=20)
     assert (small / "spans" / "a.jsonl").stat().st_size > 2 * native._BLOCK_BYTES
     assert peak(large) < 1.5 * peak(small)
+
+
+# ---------------------------------------------------------------------------
+# iter_spans: the public streaming reader of one spans file.
+
+
+def test_iter_spans_streams_what_load_corpus_loads(repo_root: Path) -> None:
+    corpus = biaskit.load_corpus(repo_root / "annotations")
+    streamed = list(biaskit.iter_spans(repo_root / "annotations" / "spans" / "gold.jsonl"))
+    loaded = [(doc.id, span) for doc, span in corpus.spans(annotator="gold")]
+    assert sorted(streamed, key=lambda t: (t[0], t[1].sort_key())) == sorted(
+        loaded, key=lambda t: (t[0], t[1].sort_key())
+    )
+    assert len(streamed) == len(loaded) > 200
+
+
+def test_iter_spans_stops_at_the_first_bad_line_with_its_location(tmp_path: Path) -> None:
+    doc = biaskit.Document("d1", "The US killed Soleimani.")
+    schema = biaskit.Schema("s", "1", [biaskit.LabelSpec("A")])
+    spans = [biaskit.Span(0, 3, "A"), biaskit.Span(7, 13, "A")]
+    biaskit.save_corpus(
+        biaskit.Corpus([doc], schema, [biaskit.AnnotationSet(doc, "x", spans)]), tmp_path / "c"
+    )
+    file = tmp_path / "c" / "spans" / "x.jsonl"
+    lines = file.read_text("utf-8").splitlines()
+    lines[2] = lines[2].replace('"start": 7', '"start": "7"')
+    file.write_text("\n".join(lines) + "\n", "utf-8")
+    stream = biaskit.iter_spans(file)
+    assert next(stream)[1].start == 0
+    with pytest.raises(biaskit.AnnotationError) as caught:
+        next(stream)
+    problem = caught.value.problems[0]
+    assert (problem.path, problem.line) == (str(file), 3)
+    assert "start" in problem.message

@@ -69,6 +69,7 @@ __all__ = [
     "check_corpus",
     "dumps_schema",
     "iter_documents",
+    "iter_spans",
     "load_corpus",
     "loads_schema",
     "save_corpus",
@@ -2073,6 +2074,79 @@ def iter_documents(path: str | os.PathLike[str]) -> Iterator[Document]:
             if any(p.is_error for p in sink):
                 break
             yield doc
+    errors = [p for p in sink if p.is_error]
+    if errors:
+        raise AnnotationError(errors)
+
+
+def iter_spans(path: str | os.PathLike[str]) -> Iterator[tuple[str, Span]]:
+    """Stream one annotator's spans file as ``(document id, span)`` pairs, in file order.
+
+    Each line is checked on its own (fields, types, offsets, annotator from
+    the header); spans are not checked against their documents, which this
+    does not read: :func:`biaskit.validate` does the whole check. Memory
+    stays constant whatever the file size.
+
+    Parameters
+    ----------
+    path : path-like
+        A ``spans/<annotator>.jsonl`` file.
+
+    Raises
+    ------
+    AnnotationError
+        At the first line with an error.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from biaskit import AnnotationSet, Corpus, Document, LabelSpec, Schema, Span
+    >>> doc = Document("d1", "The US killed Soleimani.")
+    >>> corpus = Corpus([doc], Schema("s", "1", [LabelSpec("EVENT_TERM")]),
+    ...                 [AnnotationSet(doc, "gold", [Span(7, 13, "EVENT_TERM")])])
+    >>> folder = Path(tempfile.mkdtemp()) / "c"
+    >>> save_corpus(corpus, folder)
+    >>> [(d, s.label, s.start, s.annotator) for d, s in iter_spans(folder / "spans" / "gold.jsonl")]
+    [('d1', 'EVENT_TERM', 7, 'gold')]
+    """
+    file = Path(path)
+    shown = os.fspath(file)
+    sink: list[Problem] = []
+    if not _is_readable_file(file, shown, sink):
+        raise AnnotationError(sink)
+    with file.open("rb") as stream:
+        records = _open_records(stream, "spans", shown, sink)
+        if records is None or any(p.is_error for p in sink):
+            raise AnnotationError([p for p in sink if p.is_error])
+        named = records.header.record.get("annotator") if records.header else None
+        annotator = named if isinstance(named, str) and _is_name(named) else file.stem
+        for line in records.lines():
+            if any(p.is_error for p in sink):
+                break
+            if "biaskit" in line.record:
+                _problem(sink, shown, line, "biaskit")(
+                    "header record found after the first line", "misplaced-header"
+                )
+                break
+            if not _check_fields(line, _SPAN_FIELDS, _SPAN_REQUIRED, "a span", shown, sink):
+                break
+            record = line.record
+            try:
+                span = Span(
+                    record["start"],
+                    record["end"],
+                    record["label"],
+                    attributes=record.get("attributes"),
+                    annotator=annotator,
+                    note=record.get("note"),
+                    id=record["id"],
+                    group=record.get("group"),
+                )
+            except (TypeError, ValueError) as exc:
+                key = _field_in_message(str(exc), record)
+                _problem(sink, shown, line, key)(f"invalid span: {exc}", "invalid-value")
+                break
+            yield record["doc"], span
     errors = [p for p in sink if p.is_error]
     if errors:
         raise AnnotationError(errors)
