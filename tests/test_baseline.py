@@ -251,3 +251,80 @@ def test_the_seed_corpus_trains_and_predicts_validating_spans(repo_root: Any) ->
         for span in row:
             assert span.label in corpus.schema
             assert not any(span.start < e and s < span.end for s, e in boiler[doc.id])
+
+
+# ----------------------------------------------------------------- classify
+
+
+def test_classify_is_deterministic_across_calls_and_fits(
+    fitted: SpanClassifier, data: tuple[list[Document], list[list[Span]]]
+) -> None:
+    docs, gold = data
+    given = [[Span(s.start, s.end, "?") for s in row] for row in gold[18:]]
+    first = fitted.classify(docs[18:], given)
+    assert _key(fitted.classify(docs[18:], given)) == _key(first)
+    again = SpanClassifier(cv=3, random_state=0).fit(docs[:18], gold[:18])
+    assert _key(again.classify(docs[18:], given)) == _key(first)
+    for row in first:
+        for span in row:
+            assert 0.0 < span.attributes["confidence"] <= 1.0
+            assert span.attributes["origin"] == ORIGIN
+
+
+def _echo_corpus(n: int) -> tuple[list[Document], list[list[Span]]]:
+    """Each text says "the big lie" twice: both gold as ECHO, or one of them as SOLO."""
+    docs, gold = [], []
+    for i in range(n):
+        text = f"Report {i}.\nThey told the big lie again.\nThen the big lie was told.\n"
+        a = text.index("the big lie")
+        b = text.index("the big lie", a + 1)
+        docs.append(Document(f"d{i}", text))
+        if i % 2:
+            gold.append([Span(a, a + 11, "ECHO"), Span(b, b + 11, "ECHO")])
+        else:
+            at = a if i % 4 == 0 else b
+            gold.append([Span(at, at + 11, "SOLO")])
+    return docs, gold
+
+
+def test_classify_reads_the_other_spans_given_as_fit_read_the_other_gold_spans() -> None:
+    docs, gold = _echo_corpus(16)
+    model = SpanClassifier(cv=2, random_state=0).fit(docs, gold)
+    doc = Document("t", "Report 99.\nThey told the big lie again.\nThen the big lie was told.\n")
+    a = doc.text.index("the big lie")
+    b = doc.text.index("the big lie", a + 1)
+    alone = model.classify([doc], [[Span(a, a + 11, "?")]])[0]
+    assert [s.label for s in alone] == ["SOLO"]
+    both = model.classify([doc], [[Span(a, a + 11, "?"), Span(b, b + 11, "?")]])[0]
+    assert [s.label for s in both] == ["ECHO", "ECHO"]
+
+
+def test_classify_with_a_single_training_label_gives_it_with_confidence_one() -> None:
+    docs = [Document(f"d{i}", "They are traitors. It rained.") for i in range(3)]
+    model = SpanClassifier(cv=2, random_state=0).fit(docs, [[Span(9, 17, "X")]] * 3)
+    assert model.span_model_ == "X"
+    out = model.classify(docs[:1], [[Span(0, 4, "?"), Span(0, 4, "?")]])[0]
+    assert [(s.label, s.attributes["confidence"]) for s in out] == [("X", 1.0), ("X", 1.0)]
+
+
+def test_classify_learns_from_a_label_with_one_example_and_one_letter_words() -> None:
+    docs = [Document(f"d{i}", f"a b c {i}. They are traitors. It rained.") for i in range(4)]
+    gold = [[Span(0, 1, "ONE")], [Span(2, 3, "TWO")], [Span(2, 3, "TWO")], [Span(4, 5, "THREE")]]
+    model = SpanClassifier(cv=2, random_state=0).fit(docs, gold)
+    out = model.classify(docs, [[Span(0, 1, "?")], [Span(2, 3, "?")], [], [Span(4, 5, "?")]])
+    assert [[s.label for s in row] for row in out] == [["ONE"], ["TWO"], [], ["THREE"]]
+    confidences = [s.attributes["confidence"] for row in out for s in row]
+    assert all(0.0 < c <= 1.0 for c in confidences)
+
+
+def test_classify_copies_of_a_stretch_get_all_labels_in_turn_with_confidences_summing_to_one(
+    fitted: SpanClassifier, data: tuple[list[Document], list[list[Span]]]
+) -> None:
+    docs, gold = data
+    span = gold[19][0]
+    copies = fitted.classify([docs[19]], [[Span(span.start, span.end, "?")] * 3])[0]
+    # two labels: the third copy repeats the last; the first two share the softmax
+    assert [s.label for s in copies[:2]] in (["LOADED", "QUOTE"], ["QUOTE", "LOADED"])
+    assert copies[2].label == copies[1].label
+    total = copies[0].attributes["confidence"] + copies[1].attributes["confidence"]
+    assert total == pytest.approx(1.0, abs=2e-4)

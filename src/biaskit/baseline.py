@@ -49,12 +49,19 @@ boilerplate span -- the training spans labelled ``BOILERPLATE``, spans passed
 to ``predict``, or what :func:`biaskit.find_boilerplate` finds -- are neither
 learned from nor predicted.
 
-:meth:`~SpanClassifier.classify` uses its own model, fitted on the gold spans:
-TF-IDF word and character n-grams of the span text, the words around it and
-a few numbers (length, recurrence in the document, quotation marks...; see
-:func:`biaskit.features.span_texts`) feed a multinomial logistic regression.
-Where one stretch of text is given several times, its copies get the
-most probable distinct labels in turn.
+:meth:`~SpanClassifier.classify` uses its own model, fitted on the gold spans
+(:func:`biaskit.features.span_rows`): TF-IDF word (1-2) and character (2-5)
+n-grams of the span text, TF-IDF of the three words on each side (weighted
+0.3), of the span's first and last words and length, and 39 standardized
+numbers (length, capitals, punctuation, place in its line, recurrence of its
+text and words in the document, and its relation to the *other* spans given
+for the same document -- copies, spans inside, around or overlapping it; see
+:func:`biaskit.features.span_numbers`) feed a linear support vector machine
+(:class:`~sklearn.svm.LinearSVC`, one-vs-rest, ``C=0.3``). When fitting, a
+span's other spans are the other gold spans of its document; when
+classifying, the other spans given for its document. Labels are ranked by
+the decision function; where one stretch of text is given several times,
+its copies get the best-ranked distinct labels in turn.
 
 Examples
 --------
@@ -84,9 +91,12 @@ import scipy.sparse as sp  # type: ignore[import-untyped, unused-ignore]
 from joblib import Parallel, delayed  # type: ignore[import-untyped, unused-ignore]
 from sklearn.base import BaseEstimator  # type: ignore[import-untyped, unused-ignore]
 from sklearn.compose import ColumnTransformer  # type: ignore[import-untyped, unused-ignore]
+from sklearn.exceptions import ConvergenceWarning  # type: ignore[import-untyped, unused-ignore]
 from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[import-untyped, unused-ignore]
 from sklearn.linear_model import LogisticRegression, SGDClassifier  # type: ignore[import-untyped, unused-ignore]
 from sklearn.pipeline import Pipeline  # type: ignore[import-untyped, unused-ignore]
+from sklearn.preprocessing import StandardScaler  # type: ignore[import-untyped, unused-ignore]
+from sklearn.svm import LinearSVC  # type: ignore[import-untyped, unused-ignore]
 from sklearn.utils.validation import check_is_fitted  # type: ignore[import-untyped, unused-ignore]
 
 from biaskit.clean import find_boilerplate
@@ -96,7 +106,7 @@ from biaskit.features import (
     CodeEncoder,
     TokenFrame,
     sentence_readability,
-    span_texts,
+    span_rows,
     token_codes,
     token_frame,
     token_targets,
@@ -115,6 +125,12 @@ FloatArray = npt.NDArray[np.float64]
 _EPS = 1e-4
 _PUNCT_EDGE = ".,:;!?)(-–—"
 _GAPS = (0, 1, 2, 3, 5, 8, 13, 21, 34)
+# The span labeller's settings, chosen by out-of-fold accuracy on PTC train
+# (docs/benchmarks.md): SVM regularisation, weight of the context words, and
+# the scale of the scores in the softmax that gives ``confidence``.
+_SPAN_C = 0.3
+_CONTEXT_WEIGHT = 0.3
+_CONFIDENCE_SCALE = 3.0
 
 
 class TrainingDataError(BiaskitError, ValueError):
@@ -558,15 +574,18 @@ class SpanClassifier(BaseEstimator):  # type: ignore[misc]
     def _fit_span_model(
         self, docs: Sequence[Document], gold: Sequence[Sequence[Span]]
     ) -> Pipeline | str:
-        rows, targets = [], []
-        for doc, spans in zip(docs, gold, strict=True):
-            for span in spans:
-                rows.append(_span_row(doc, span))
-                targets.append(span.label)
-        if len(set(targets)) < 2:
-            return targets[0]
-        model = _span_pipeline(len(rows))
-        model.fit(_span_array(rows), np.array(targets))
+        # Each gold span is described among the other gold spans of its
+        # document, as classify() describes a span among those given with it.
+        rows = _span_array(docs, gold)
+        targets = np.array([span.label for spans in gold for span in spans])
+        if len(set(targets.tolist())) < 2:
+            return str(targets[0])
+        model = _span_pipeline(rows, self._seed())
+        with warnings.catch_warnings():
+            # liblinear's iteration cap is reached on large corpora; the model
+            # was measured as it comes out (docs/benchmarks.md).
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            model.fit(rows, targets)
         return model
 
     # ------------------------------------------------------------------ predict
@@ -665,10 +684,23 @@ class SpanClassifier(BaseEstimator):  # type: ignore[misc]
         Returns
         -------
         list of list of Span
-            Per document, the spans in the order given, each with the most
-            probable label and its probability as ``confidence``; where one
-            stretch is given several times, its copies get the most probable
-            distinct labels in turn.
+            Per document, the spans in the order given, each with the
+            best-ranked label, ``confidence`` and ``origin``
+            (``"biaskit.baseline"``); where one stretch is given several
+            times, its copies get the best-ranked distinct labels in turn.
+
+        Notes
+        -----
+        The spans given for a document are features of one another (copies,
+        nesting, repeated words: :func:`biaskit.features.span_numbers`), so a
+        span may be labelled differently when given with other spans.
+
+        The support vector machine gives scores, not probabilities:
+        ``confidence`` is the label's share of ``softmax(3 * scores)`` over
+        all labels, rounded to 4 digits (with two labels, the scores are
+        ``-d`` and ``d`` for the decision value ``d``). It ranks like the
+        scores and sums to one over the labels, but is not calibrated.
+        A model fitted on spans of a single label gives it with confidence 1.
         """
         self._check_fitted()
         docs = _check_documents(documents, "classify")
@@ -678,11 +710,14 @@ class SpanClassifier(BaseEstimator):  # type: ignore[misc]
             return [[] for _ in docs]
         if isinstance(self.span_model_, str):
             classes = np.array([self.span_model_])
-            proba = np.ones((len(flat), 1))
+            scores = proba = np.ones((len(flat), 1))
         else:
-            proba = self.span_model_.predict_proba(_span_array([_span_row(d, s) for d, s in flat]))
+            scores = self.span_model_.decision_function(_span_array(docs, rows))
+            if scores.ndim == 1:  # two labels: one decision value, for the second
+                scores = np.stack([-scores, scores], axis=1)
+            proba = _softmax(_CONFIDENCE_SCALE * scores)
             classes = self.span_model_.classes_
-        order = np.argsort(-proba, axis=1, kind="stable")
+        order = np.argsort(-scores, axis=1, kind="stable")
         used: dict[tuple[str, int, int], int] = defaultdict(int)
         out: list[list[Span]] = [[] for _ in docs]
         index = {d.id: i for i, d in enumerate(docs)}
@@ -829,42 +864,71 @@ class _PartialCredit:
         )
 
 
-def _span_row(doc: Document, span: Span) -> list[Any]:
-    text, context, numbers = span_texts(doc, span)
-    return [text, context, *numbers]
-
-
-def _span_array(rows: list[list[Any]]) -> npt.NDArray[np.object_]:
+def _span_array(
+    docs: Sequence[Document], spans: Sequence[Sequence[Span]]
+) -> npt.NDArray[np.object_]:
+    """One row per span: text, context, edges, then the numbers (:func:`span_rows`)."""
+    rows = [
+        [text, context, edges, *numbers]
+        for doc, row in zip(docs, spans, strict=True)
+        for text, context, edges, numbers in span_rows(doc, row)
+    ]
     return np.array(rows, dtype=object)
 
 
-def _span_pipeline(n_rows: int) -> Pipeline:
-    min_df = 2 if n_rows > 50 else 1
-    features = ColumnTransformer(
-        [
-            (
-                "words",
-                TfidfVectorizer(
-                    ngram_range=(1, 2), min_df=min_df, sublinear_tf=True, max_features=30000
-                ),
-                0,
+def _softmax(z: FloatArray) -> FloatArray:
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return np.asarray(e / e.sum(axis=1, keepdims=True), dtype=np.float64)
+
+
+def _has_terms(vectorizer: TfidfVectorizer, texts: Iterable[str]) -> bool:
+    """Whether ``vectorizer`` would keep a term: one seen in ``min_df`` texts.
+
+    A column without one (only one-letter words, say) is left out rather than
+    letting the vectorizer fail on an empty vocabulary.
+    """
+    analyze = vectorizer.build_analyzer()
+    seen: dict[str, int] = defaultdict(int)
+    for text in texts:
+        for term in set(analyze(text)):
+            seen[term] += 1
+            if seen[term] >= vectorizer.min_df:
+                return True
+    return False
+
+
+def _span_pipeline(rows: npt.NDArray[np.object_], seed: int) -> Pipeline:
+    """Build the span labeller, its text columns chosen for ``rows`` (:func:`_span_array`)."""
+    min_df = 2 if len(rows) > 50 else 1
+    text_columns = [
+        (
+            "words",
+            TfidfVectorizer(
+                ngram_range=(1, 2), min_df=min_df, sublinear_tf=True, max_features=30000
             ),
-            (
-                "chars",
-                TfidfVectorizer(
-                    analyzer="char_wb",
-                    ngram_range=(2, 5),
-                    min_df=min_df,
-                    sublinear_tf=True,
-                    max_features=30000,
-                ),
-                0,
+            0,
+        ),
+        (
+            "chars",
+            TfidfVectorizer(
+                analyzer="char_wb",
+                ngram_range=(2, 5),
+                min_df=min_df,
+                sublinear_tf=True,
+                max_features=30000,
             ),
-            ("context", TfidfVectorizer(token_pattern=r"\S+", min_df=min_df), 1),
-            ("numbers", "passthrough", list(range(2, 9))),
-        ]
-    )
-    return Pipeline([("features", features), ("model", LogisticRegression(C=10.0, max_iter=1000))])
+            0,
+        ),
+        ("context", TfidfVectorizer(token_pattern=r"\S+", min_df=min_df), 1),
+        ("edges", TfidfVectorizer(token_pattern=r"\S+", min_df=min_df), 2),
+    ]
+    columns: list[tuple[str, Any, Any]] = [
+        c for c in text_columns if _has_terms(c[1], rows[:, c[2]].tolist())
+    ]
+    columns.append(("numbers", StandardScaler(), list(range(3, rows.shape[1]))))
+    weights = {"context": _CONTEXT_WEIGHT} if any(c[0] == "context" for c in columns) else None
+    features = ColumnTransformer(columns, transformer_weights=weights)
+    return Pipeline([("features", features), ("model", LinearSVC(C=_SPAN_C, random_state=seed))])
 
 
 def training_sha256(documents: Sequence[Document], spans: Sequence[Iterable[Span]]) -> str:

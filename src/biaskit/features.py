@@ -37,10 +37,12 @@ Examples
 
 from __future__ import annotations
 
+import bisect
 import itertools
+import re
 import zlib
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import attrs
 import numpy as np
@@ -55,9 +57,13 @@ from biaskit.variants import split_sentences
 __all__ = [
     "BOILERPLATE",
     "RULE_LABELS",
+    "SPAN_NUMBERS",
     "CodeEncoder",
     "TokenFrame",
     "sentence_readability",
+    "span_edges",
+    "span_numbers",
+    "span_rows",
     "span_texts",
     "token_codes",
     "token_frame",
@@ -498,3 +504,286 @@ class CodeEncoder(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         data = np.ones(n * k, dtype=np.float32)
         indptr = np.arange(0, n * k + 1, k, dtype=np.int64)
         return sp.csr_matrix((data, cols.ravel(), indptr), shape=(n, int(self.offsets_[-1])))
+
+
+_WORD = re.compile(r"\w+")
+
+SPAN_NUMBERS: tuple[str, ...] = (
+    "log_same_offsets",
+    "has_same_offsets",
+    "log_same_text",
+    "has_same_text",
+    "log_text_before",
+    "log_text_after",
+    "text_before",
+    "log_spans_inside",
+    "log_spans_around",
+    "log_spans_overlapping",
+    "log_words",
+    "one_word",
+    "at_most_3_words",
+    "over_10_words",
+    "over_20_words",
+    "capitalised_fraction",
+    "log_all_caps_words",
+    "question_mark",
+    "exclamation_mark",
+    "double_quote",
+    "line_fraction",
+    "starts_line",
+    "ends_line",
+    "line_question_mark",
+    "line_exclamation_mark",
+    "position",
+    "log_spans_in_document",
+    "words_elsewhere",
+    "bigrams_elsewhere",
+    "max_jaccard",
+    "jaccard_over_half",
+    "bigrams_elsewhere_over_half",
+)
+r"""The names of the numbers :func:`span_numbers` returns, in order.
+
+``log_`` means log(1 + n). Against the *other* spans of the document: spans
+with the same offsets (copies), spans whose lower-cased, stripped text is the
+same, spans strictly inside this one, spans containing it, spans overlapping
+it, and (``log_spans_in_document``) all spans of the document, this one
+included. Against the text: occurrences of the span's lower-cased text before
+and after it; its words (``\w+``), their capitals and all-capitals words;
+``?``, ``!`` and double quotation marks in the span and ``?`` and ``!`` in
+its line; the span's share of its line (at most 1.5), whether it starts or
+ends its line; its start as a fraction of the document. Repetition beyond
+exact copies: the fraction of the span's words (longer than two letters), and
+of their bigrams, found in the rest of the document; the largest Jaccard
+overlap of its words with another span that does not overlap it, and whether
+that and the bigram fraction exceed one half.
+"""
+
+
+def _lowered(text: str) -> str:
+    """Lower-case the text, keeping offsets: characters that lengthen stay as written."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
+def _long_words(text: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text) if len(w) > 2]
+
+
+def span_numbers(document: Document, span: Span, others: Sequence[Span]) -> list[float]:
+    """Return the numbers describing a span among the spans given for its document.
+
+    They were chosen for technique classification on PTC (SemEval-2020 Task
+    11), where the spans to label come together per article and a span's
+    relation to the others is a strong cue (``Repetition``; one stretch listed
+    under several techniques). :data:`SPAN_NUMBERS` names them in order.
+
+    Parameters
+    ----------
+    document : Document
+        The document the span is in.
+    span : Span
+        The span.
+    others : sequence of Span
+        The other spans given for the same document (labels are not read):
+        when labelling, the spans to label; when training, the other gold
+        spans. A copy of ``span`` among them counts as a copy.
+
+    Returns
+    -------
+    list of float
+        One number per name in :data:`SPAN_NUMBERS`.
+
+    Examples
+    --------
+    >>> from biaskit.model import Document, Span
+    >>> doc = Document("d", "Make it great again. We will make it great again!")
+    >>> first, second = Span(0, 19, "X"), Span(29, 48, "X")
+    >>> numbers = dict(zip(SPAN_NUMBERS, span_numbers(doc, second, [first])))
+    >>> numbers["has_same_text"], numbers["text_before"], numbers["max_jaccard"]
+    (1.0, 1.0, 1.0)
+    """
+    return _SpanContext(document, [*others, span]).numbers(len(others))
+
+
+class _SpanContext:
+    """What :func:`span_numbers` needs of one document, computed once for all its spans."""
+
+    def __init__(self, document: Document, spans: Sequence[Span]) -> None:
+        self.text = document.text
+        self.lowered = _lowered(self.text)
+        self.keys = [(s.start, s.end) for s in spans]
+        self.same_text = Counter(self.lowered[s:e].strip() for s, e in self.keys)
+        self.offsets = Counter(self.keys)
+        self.word_sets = [set(_long_words(self.text[s:e])) for s, e in self.keys]
+        # The document's words once; a span's "rest of the document" is
+        # derived from them (see _rest) rather than re-tokenized per span.
+        found = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(self.lowered)]
+        self.word_starts = [a for a, _, _ in found]
+        self.word_ends = [b for _, b, _ in found]
+        self.words = [w for _, _, w in found]
+        self.word_counts = Counter(self.words)
+        self.bigram_counts = Counter(itertools.pairwise(self.words))
+
+    def numbers(self, index: int) -> list[float]:
+        text, low_text = self.text, self.lowered
+        s, e = self.keys[index]
+        covered = text[s:e]
+        low = low_text[s:e].strip()
+        before = low_text.count(low, 0, s) if low else 0
+        after = low_text.count(low, e) if low else 0
+        inside = around = overlapping = 0
+        for a, b in self.keys:
+            if (a, b) == (s, e):
+                continue
+            inside += a >= s and b <= e
+            around += a <= s and b >= e
+            overlapping += a < e and b > s
+        words = _WORD.findall(covered)
+        n_words = len(words)
+        line_start = text.rfind("\n", 0, s) + 1
+        line_end = text.find("\n", e)
+        line_end = len(text) if line_end < 0 else line_end
+        line = text[line_start:line_end]
+        same_offsets = self.offsets[(s, e)] - 1
+        same_text = self.same_text[low] - 1
+        return [
+            float(np.log1p(same_offsets)),
+            float(same_offsets > 0),
+            float(np.log1p(same_text)),
+            float(same_text > 0),
+            float(np.log1p(before)),
+            float(np.log1p(after)),
+            float(before > 0),
+            float(np.log1p(inside)),
+            float(np.log1p(around)),
+            float(np.log1p(overlapping)),
+            float(np.log1p(n_words)),
+            float(n_words <= 1),
+            float(n_words <= 3),
+            float(n_words > 10),
+            float(n_words > 20),
+            sum(w[:1].isupper() for w in words) / max(n_words, 1),
+            float(np.log1p(sum(w.isupper() and len(w) > 1 for w in words))),
+            float("?" in covered),
+            float("!" in covered),
+            float('"' in covered or "“" in covered),
+            min((e - s) / max(len(line), 1), 1.5),
+            float(s == line_start),
+            float(e >= line_end - 1),
+            float("?" in line),
+            float("!" in line),
+            s / max(len(text), 1),
+            float(np.log1p(len(self.keys))),
+            *self._repetition(index),
+        ]
+
+    def _repetition(self, index: int) -> list[float]:
+        s, e = self.keys[index]
+        words = _long_words(self.text[s:e])
+        in_words, in_bigrams = self._rest(s, e)
+        found = sum(in_words(w) for w in words) / max(len(words), 1)
+        bigrams = list(itertools.pairwise(words))
+        found_bigrams = sum(in_bigrams(b) for b in bigrams) / max(len(bigrams), 1)
+        mine = self.word_sets[index]
+        jaccard = 0.0
+        for (a, b), theirs in zip(self.keys, self.word_sets, strict=True):
+            if (a < e and b > s) or not mine or not theirs:
+                continue
+            jaccard = max(jaccard, len(mine & theirs) / len(mine | theirs))
+        return [found, found_bigrams, jaccard, float(jaccard > 0.5), float(found_bigrams > 0.5)]
+
+    def _rest(
+        self, s: int, e: int
+    ) -> tuple[Callable[[str], bool], Callable[[tuple[str, str]], bool]]:
+        """Membership tests for the words and bigrams of the document without ``[s, e)``.
+
+        The rest is the text before ``s`` and after ``e``, kept apart: the
+        document's words minus those overlapping the span, plus the pieces of
+        words the span cuts at its edges; bigrams likewise, with the new pairs
+        formed across the gap.
+        """
+        first = bisect.bisect_right(self.word_ends, s)  # first word ending after s
+        stop = bisect.bisect_left(self.word_starts, e)  # first word starting at or after e
+        seam: list[str] = []
+        if first > 0:
+            seam.append(self.words[first - 1])
+        if first < stop and self.word_starts[first] < s:
+            seam.append(self.lowered[self.word_starts[first] : s])
+        if first < stop and self.word_ends[stop - 1] > e:
+            seam.append(self.lowered[e : self.word_ends[stop - 1]])
+        if stop < len(self.words):
+            seam.append(self.words[stop])
+        removed_words = Counter(self.words[first:stop])
+        removed_bigrams = Counter(
+            itertools.pairwise(self.words[max(first - 1, 0) : min(stop + 1, len(self.words))])
+        )
+        added_words = set(seam)
+        added_bigrams = set(itertools.pairwise(seam))
+
+        def in_words(word: str) -> bool:
+            return word in added_words or self.word_counts[word] > removed_words[word]
+
+        def in_bigrams(pair: tuple[str, str]) -> bool:
+            return pair in added_bigrams or self.bigram_counts[pair] > removed_bigrams[pair]
+
+        return in_words, in_bigrams
+
+
+def span_edges(document: Document, span: Span) -> str:
+    r"""Return the span's first and last words and its length in words, as tokens.
+
+    Words are ``\w+`` runs, lower-cased; the length is capped at 12.
+
+    Examples
+    --------
+    >>> from biaskit.model import Document, Span
+    >>> span_edges(Document("d", "They are 'traitors', all of them."), Span(9, 32, "X"))
+    'F_traitors LA_them NW_4'
+    """
+    words = [w.lower() for w in _WORD.findall(document.text[span.start : span.end])]
+    edges = [f"F_{words[0]}", f"LA_{words[-1]}"] if words else []
+    return " ".join([*edges, f"NW_{min(len(words), 12)}"])
+
+
+def span_rows(
+    document: Document, spans: Sequence[Span], *, context: int = 3
+) -> list[tuple[str, str, str, list[float]]]:
+    """Describe each of a document's spans for labelling, among the others.
+
+    Parameters
+    ----------
+    document : Document
+        The document.
+    spans : sequence of Span
+        All the spans given for it (to label, or gold when training).
+    context : int
+        Words taken on each side (:func:`span_texts`).
+
+    Returns
+    -------
+    list of (str, str, str, list of float)
+        Per span, in order: its text and context (:func:`span_texts`), its
+        edges (:func:`span_edges`), and the 7 numbers of :func:`span_texts`
+        followed by the 32 of :func:`span_numbers` (each span's others being
+        the rest of ``spans``).
+
+    Examples
+    --------
+    >>> from biaskit.model import Document, Span
+    >>> doc = Document("d", "Lies, lies and more lies.")
+    >>> rows = span_rows(doc, [Span(0, 4, "X"), Span(20, 24, "X")])
+    >>> [(text, edges, len(numbers)) for text, _, edges, numbers in rows]
+    [('Lies', 'F_lies LA_lies NW_1', 39), ('lies', 'F_lies LA_lies NW_1', 39)]
+    """
+    spans = list(spans)
+    if not spans:
+        return []
+    shared = _SpanContext(document, spans)
+    rows = []
+    for i, span in enumerate(spans):
+        text, words, numbers = span_texts(document, span, context=context)
+        rows.append((text, words, span_edges(document, span), numbers + shared.numbers(i)))
+    return rows
