@@ -53,6 +53,7 @@ from biaskit._atomic import TEMPORARY_NAME, atomic_group
 from biaskit.checks import _quiet_edges, check_overlaps, check_span_text, check_text
 from biaskit.corpus import Corpus
 from biaskit.errors import AnnotationError, BiaskitError, OutputExistsError, Problem, Severity
+from biaskit.io._json import loads_json
 from biaskit.io._names import safe_file_stem
 from biaskit.io.offsets import units_matching
 from biaskit.model import AnnotationSet, AttributeValue, Document, FrozenMap, JsonValue, Span
@@ -375,7 +376,7 @@ def loads_schema(text: str) -> Schema:
 
 def _parse_schema(text: str, shown: str, sink: list[Problem]) -> Schema | None:
     try:
-        record = json.loads(text)
+        record = loads_json(text)
     except json.JSONDecodeError as exc:
         sink.append(
             Problem(
@@ -642,12 +643,9 @@ class _LineReader:
         duplicates = self._duplicates
         duplicates.clear()
         try:
-            record = self._decoder.decode(text)
+            record = loads_json(text, self._decoder)
         except json.JSONDecodeError as exc:
             self._add(f"invalid JSON: {exc.msg}", "json-syntax", "error", number, exc.colno)
-            return None
-        except RecursionError:
-            self._add("invalid JSON: nested too deeply", "json-syntax", "error", number, 1)
             return None
         if not isinstance(record, dict):
             self._add(
