@@ -233,6 +233,8 @@ def _table(records: list[dict[str, Any]]) -> str:
         "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in records:
+        if "validate" not in r:
+            continue
         v, m, p = r["validate"], r["validate_memory"], r.get("predict", {})
         one, two, dask = p.get("n_jobs=1"), p.get("n_jobs=2"), p.get("dask")
 
@@ -270,6 +272,14 @@ def main() -> None:
     )
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--no-dask", action="store_true")
+    parser.add_argument(
+        "--backends",
+        default="n_jobs=1,n_jobs=2,dask",
+        help="prediction backends to measure (default: n_jobs=1,n_jobs=2,dask)",
+    )
+    parser.add_argument(
+        "--no-validate", action="store_true", help="measure prediction only (corpora must exist)"
+    )
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
@@ -283,12 +293,14 @@ def main() -> None:
     for name in sizes:
         path = _ensure_corpus(args.work, name, SIZES[name])
         record: dict[str, Any] = {"size": name, "path": str(path)}
-        record["validate"] = _run_child("validate-time", path, args.repeats)
-        print(json.dumps({"size": name, "validate": record["validate"]}), flush=True)
-        record["validate_memory"] = _run_child("validate-memory", path)
-        print(json.dumps({"size": name, "validate_memory": record["validate_memory"]}), flush=True)
+        if not args.no_validate:
+            record["validate"] = _run_child("validate-time", path, args.repeats)
+            print(json.dumps({"size": name, "validate": record["validate"]}), flush=True)
+            record["validate_memory"] = _run_child("validate-memory", path)
+            memory = record["validate_memory"]
+            print(json.dumps({"size": name, "validate_memory": memory}), flush=True)
         if name in predict_sizes:
-            backends = ["n_jobs=1", "n_jobs=2"] + ([] if args.no_dask else ["dask"])
+            backends = [b for b in args.backends.split(",") if not (args.no_dask and b == "dask")]
             record["predict"] = {}
             for backend in backends:
                 result = _run_child("predict", path, model, backend)
