@@ -27,6 +27,7 @@ import contextlib
 import functools
 import json
 import os
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar
@@ -223,13 +224,38 @@ class PredictionSummary:
     problems: tuple[Problem, ...] = ()
 
 
-def _boilerplate_spans(root: Path) -> dict[str, list[Span]]:
+class _Boilerplate(Mapping[str, Sequence[Span]]):
+    """``BOILERPLATE`` spans by document id, stored compactly as offsets.
+
+    Spans are made when a document's entry is asked for, so a corpus with
+    boilerplate marked in every document costs a few dozen bytes per span,
+    not a model object each.
+    """
+
+    def __init__(self) -> None:
+        self._offsets: dict[str, array[int]] = {}
+
+    def add(self, doc: str, start: int, end: int) -> None:
+        self._offsets.setdefault(doc, array("q")).extend((start, end))
+
+    def __getitem__(self, doc: str) -> Sequence[Span]:
+        flat = self._offsets[doc]
+        return [Span(flat[i], flat[i + 1], BOILERPLATE) for i in range(0, len(flat), 2)]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._offsets)
+
+    def __len__(self) -> int:
+        return len(self._offsets)
+
+
+def _boilerplate_spans(root: Path) -> _Boilerplate:
     """Read the ``BOILERPLATE`` spans of every annotator of a (valid) corpus folder.
 
-    Only those spans are kept, so memory grows with the boilerplate marked, not
-    with the corpus.
+    Only those spans are kept, as offsets, so memory grows with the
+    boilerplate marked, by a few dozen bytes per span.
     """
-    found: dict[str, list[Span]] = {}
+    found = _Boilerplate()
     for path in sorted((root / SPANS_DIR).glob("*.jsonl")):
         with path.open("rb") as stream:
             next(stream, None)  # the header
@@ -238,8 +264,7 @@ def _boilerplate_spans(root: Path) -> dict[str, list[Span]]:
                     continue
                 record = json.loads(raw)
                 if record.get("label") == BOILERPLATE:
-                    span = Span(record["start"], record["end"], BOILERPLATE)
-                    found.setdefault(record["doc"], []).append(span)
+                    found.add(record["doc"], record["start"], record["end"])
     return found
 
 
