@@ -196,7 +196,10 @@ def _run_batches(
                 yield joblib.delayed(work)(model, batch, marks(batch))
 
         jobs = -1 if client is not None and n_jobs in (None, 1) else n_jobs
-        parallel = joblib.Parallel(n_jobs=jobs, return_as="generator", pre_dispatch="2*n_jobs")
+        # Batches are already sized for the work: joblib must not group them further.
+        parallel = joblib.Parallel(
+            n_jobs=jobs, return_as="generator", pre_dispatch="2*n_jobs", batch_size=1
+        )
         for result in parallel(tasks()):
             yield pending.pop(0), result
 
