@@ -6,8 +6,14 @@ either the exact problems (file, code, line) with the first one's message,
 or, for input that cannot be used at all, a :class:`biaskit.BiaskitError`
 naming the path. ``biaskit validate --from FMT PATH`` must then exit 1
 (problems found) or 2 (unusable input) and never print a Python traceback;
-the two rows the readers accept (an empty doccano file, a 2 MB doccano line)
-pin exit 0. Rows whose present behaviour is a bug are strict xfails.
+rows the readers accept (an empty ``.ann``, an empty export, a 2 MB line)
+pin exit 0.
+
+Every reader has rows for the kinds of damage that apply to it: truncated
+lines, wrong types, wrong units, inconsistent ids, wrong encodings, huge lines
+(over the default 64 MiB of ``ReadLimits.max_line_bytes``; marked slow), empty
+files, folders where files are expected and symbolic-link loops. The rows of
+the INCEpTION and spaCy readers skip without their extras.
 """
 
 from __future__ import annotations
@@ -223,11 +229,33 @@ class Case:
     options: dict[str, str] = field(default_factory=dict)
 
 
-def bug(case: Case, reason: str) -> Any:
-    """A row whose current behaviour is a bug: it must fail until the bug is fixed."""
-    return pytest.param(
-        case, id=case.id, marks=pytest.mark.xfail(strict=True, reason=f"bug: {reason}")
-    )
+def slow(case: Case) -> Any:
+    """A row that writes a file over the default line limit (64 MiB)."""
+    return pytest.param(case, id=case.id, marks=pytest.mark.slow)
+
+
+def loop(path: Path) -> Path:
+    """Make ``path`` a symbolic link to itself (opening it fails with ELOOP)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.symlink_to(path.name)
+    return path
+
+
+HUGE = 64 * 1024 * 1024 + 10  # bytes: over ReadLimits' default max_line_bytes
+
+
+def huge_line(path: Path, head: bytes, tail: bytes = b"\n", before: bytes = b"") -> Path:
+    """Write ``before``, then a line of ``HUGE`` bytes (``head``, padding, ``tail``), in chunks."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    chunk = b"x" * (1 << 20)
+    with path.open("wb") as out:
+        out.write(before + head)
+        left = HUGE - len(head) - len(tail)
+        while left > 0:
+            out.write(chunk[: min(left, len(chunk))])
+            left -= len(chunk)
+        out.write(tail)
+    return path
 
 
 def _brat_file_for_folder(base: Path) -> Path:
@@ -332,6 +360,144 @@ def _spacy_folder(base: Path) -> Path:
 def _spacy_missing(base: Path) -> Path:
     pytest.importorskip("spacy", reason="spaCy rows need the 'spacy' extra")
     return base / "docs.spacy"
+
+
+def _brat_ann_loop(base: Path) -> Path:
+    put(base / "brat" / "d1.txt", BRAT_TEXT)
+    loop(base / "brat" / "d1.ann")
+    return base / "brat"
+
+
+def _brat_txt_is_a_folder(base: Path) -> Path:
+    (base / "brat" / "d1.txt").mkdir(parents=True)
+    put(base / "brat" / "d1.ann", "T1\tEVENT_TERM 7 13\tkilled\n")
+    return base / "brat"
+
+
+def _brat_huge_line(base: Path) -> Path:
+    put(base / "brat" / "d1.txt", BRAT_TEXT)
+    huge_line(
+        base / "brat" / "d1.ann",
+        b"#1\tAnnotatorNotes T1\t",
+        before=b"T1\tEVENT_TERM 7 13\tkilled\n",
+    )
+    return base / "brat"
+
+
+def _ls_loop(base: Path) -> Path:
+    return loop(base / "export.json")
+
+
+def _doccano_loop(base: Path) -> Path:
+    put(base / "doccano" / "alice.jsonl", dc_line() + "\n")
+    loop(base / "doccano" / "bob.jsonl")
+    return base / "doccano"
+
+
+def _doccano_over_the_limit(base: Path) -> Path:
+    huge_line(
+        base / "doccano" / "alice.jsonl",
+        b'{"id": 2, "text": "',
+        b'"}\n',
+        (dc_line() + "\n").encode(),
+    )
+    return base / "doccano"
+
+
+def _ptc_labels_loop(base: Path) -> Path:
+    put(base / "ptc" / "article1.txt", PTC_ARTICLE)
+    return loop(base / "ptc" / "task-flc-tc.labels")
+
+
+def _ptc_article_is_a_folder(base: Path) -> Path:
+    (base / "ptc" / "article2.txt").mkdir(parents=True)
+    return ptc("1\tLoaded_Language\t16\t24\n")(base)
+
+
+def _ptc_huge_line(base: Path) -> Path:
+    put(base / "ptc" / "article1.txt", PTC_ARTICLE)
+    return huge_line(base / "ptc" / "task-flc-tc.labels", b"1\tLoaded_Language\t16\t24 ")
+
+
+def _basil_article_loop(base: Path) -> Path:
+    basil()(base)
+    path = base / "basil" / "articles/2019/ev_1.json"
+    path.unlink()
+    loop(path)
+    return base / "basil"
+
+
+def _spacy_loop(base: Path) -> Path:
+    pytest.importorskip("spacy", reason="spaCy rows need the 'spacy' extra")
+    return loop(base / "docs.spacy")
+
+
+def _spacy_truncated(base: Path) -> Path:
+    path = docbin(_spacy_two_docs_one_id)(base)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    return path
+
+
+# -- INCEpTION: a folder per annotator of <document>.xmi beside a TypeSystem.xml
+
+
+def inception(
+    damage: Callable[[Path], object] | None = None, *, second_text: str | None = None
+) -> Callable[[Path], Path]:
+    """Write alice's d1.xmi (and bob's, over ``second_text``) with save_inception; damage it."""
+
+    def build(base: Path) -> Path:
+        pytest.importorskip("cassis", reason="INCEpTION rows need the 'inception' extra")
+        from biaskit import AnnotationSet, Corpus, Document, LabelSpec, Schema, Span
+        from biaskit.io.inception import save_inception
+
+        schema = Schema("s", "1", [LabelSpec("EVENT_TERM")])
+        doc = Document("d1", BRAT_TEXT)
+        save_inception(
+            Corpus([doc], schema, [AnnotationSet(doc, "alice", [Span(7, 13, "EVENT_TERM")])]),
+            base / "inception",
+        )
+        if second_text is not None:
+            other = Document("d1", second_text)
+            save_inception(
+                Corpus([other], schema, [AnnotationSet(other, "bob", [])]), base / "bob-only"
+            )
+            (base / "bob-only" / "bob").rename(base / "inception" / "bob")
+        if damage is not None:
+            damage(base / "inception")
+        return base / "inception"
+
+    return build
+
+
+def _xmi(change: Callable[[bytes], bytes]) -> Callable[[Path], object]:
+    def damage(root: Path) -> None:
+        path = root / "alice" / "d1.xmi"
+        path.write_bytes(change(path.read_bytes()))
+
+    return damage
+
+
+def _xmi_is_a_folder(root: Path) -> None:
+    (root / "alice" / "d1.xmi").unlink()
+    (root / "alice" / "d1.xmi").mkdir()
+
+
+def _xmi_loop(root: Path) -> None:
+    (root / "alice" / "d1.xmi").unlink()
+    loop(root / "alice" / "d1.xmi")
+
+
+def _inception_empty_folder(base: Path) -> Path:
+    pytest.importorskip("cassis", reason="INCEpTION rows need the 'inception' extra")
+    (base / "inception").mkdir()
+    return base / "inception"
+
+
+def _inception_file_for_folder(base: Path) -> Path:
+    pytest.importorskip("cassis", reason="INCEpTION rows need the 'inception' extra")
+    return put(base / "inception", "<xmi/>")
 
 
 LATIN1_TEXT = "The caf\xe9 killed him.".encode("latin-1")
@@ -459,6 +625,14 @@ BRAT_CASES = [
         1,
     ),
     Case(
+        "brat: .ann is a folder",
+        "brat",
+        _brat_ann_is_a_folder,
+        [(ANN, "unreadable", None)],
+        "cannot read d1.ann: Is a directory",
+        2,
+    ),
+    Case(
         "brat: empty folder",
         "brat",
         _brat_empty_folder,
@@ -473,6 +647,41 @@ BRAT_CASES = [
         [("brat", "not-found", None)],
         "expected a brat folder of .txt and .ann files, found a file",
         2,
+    ),
+    Case(
+        "brat: .ann is a symbolic-link loop",
+        "brat",
+        _brat_ann_loop,
+        [(ANN, "unreadable", None)],
+        "cannot read d1.ann: Too many levels of symbolic links",
+        2,
+    ),
+    Case(
+        "brat: .txt is a folder",
+        "brat",
+        _brat_txt_is_a_folder,
+        [("brat/d1.txt", "unreadable", None)],
+        "cannot read d1.txt: Is a directory",
+        2,
+    ),
+    Case(
+        # A document its annotator marked nothing in.
+        "brat: empty .ann",
+        "brat",
+        brat(""),
+        [],
+        "",
+        0,
+    ),
+    slow(
+        Case(
+            "brat: note line over the line limit",
+            "brat",
+            _brat_huge_line,
+            [(ANN, "line-too-long", 2)],
+            f"line is {HUGE} bytes, over the limit of 67108864; it was skipped unread",
+            1,
+        )
     ),
 ]
 
@@ -539,8 +748,8 @@ LABELSTUDIO_CASES = [
         "labelstudio",
         labelstudio([ls_task(ls_region(22, 28))]),
         [(EXPORT, "text-mismatch", None)],
-        f"{REGION}: value.text 'killed' does not match the text at [22, 28) counted in "
-        "codepoint, which is 'illed.'; the offsets fit utf16 offsets",
+        f"{REGION}: value.text 'killed' does not match the text at codepoint offsets "
+        "[22, 28), which is 'illed.'; the offsets fit utf16 offsets",
         1,
         {"unit": "codepoint"},
     ),
@@ -569,24 +778,20 @@ LABELSTUDIO_CASES = [
         "task 1 ('task-1'): 'annotations' must be an array, not an object",
         1,
     ),
-    bug(
-        Case(
-            "labelstudio: two tasks with one id and different texts",
-            "labelstudio",
-            labelstudio([ls_task(ls_region()), ls_task(text=LS_TEXT + " Later.")]),
-            [(EXPORT, "text-differs", None)],
-            "task 2",
-            1,
-        ),
-        "the text-differs problem says 'here' but names neither a line nor the task "
-        "(task 2) holding the second text: the record is lost",
+    Case(
+        "labelstudio: two tasks with one id and different texts",
+        "labelstudio",
+        labelstudio([ls_task(ls_region()), ls_task(text=LS_TEXT + " Later.")]),
+        [(EXPORT, "text-differs", None)],
+        "task 2: document 'task-1' has a different text here than where it was first read",
+        1,
     ),
     Case(
         "labelstudio: Latin-1 bytes",
         "labelstudio",
         labelstudio('[{"id": 1, "data": {"text": "caf\xe9"}}]'.encode("latin-1")),
         [(EXPORT, "encoding", 1)],
-        "invalid UTF-8 byte 0xe9; expected UTF-8 text",
+        "invalid UTF-8 byte 0xe9 at byte offset 32; expected UTF-8 text",
         1,
     ),
     Case(
@@ -596,6 +801,41 @@ LABELSTUDIO_CASES = [
         [("export", "unreadable", None)],
         "Is a directory",
         2,
+    ),
+    Case(
+        "labelstudio: export is a symbolic-link loop",
+        "labelstudio",
+        _ls_loop,
+        [(EXPORT, "unreadable", None)],
+        "Too many levels of symbolic links",
+        2,
+    ),
+    Case(
+        # Read as no documents, with a warning, like an empty doccano file.
+        "labelstudio: empty list of tasks",
+        "labelstudio",
+        labelstudio("[]"),
+        [(EXPORT, "empty-file", 1)],
+        "no tasks; expected a JSON list of tasks",
+        0,
+    ),
+    Case(
+        "labelstudio: text mismatch under UTF-16 offsets",
+        "labelstudio",
+        labelstudio([ls_task(ls_region(22, 28, "killer"))]),
+        [(EXPORT, "text-mismatch", None)],
+        f"{REGION}: value.text 'killer' does not match the text at utf16 offsets [22, 28) "
+        "(code points [21, 27)), which is 'killed'",
+        1,
+        {"unit": "utf16"},
+    ),
+    Case(
+        "labelstudio: JSON nested too deeply",
+        "labelstudio",
+        labelstudio("[" * 100_000 + "]" * 100_000),
+        [(EXPORT, "json-syntax", 1)],
+        "invalid JSON: nested too deeply",
+        1,
     ),
 ]
 
@@ -609,12 +849,12 @@ DOCCANO_CASES = [
         1,
     ),
     Case(
-        # An empty export is read as an annotator with no documents (see the report).
+        # Read as an annotator with no documents, with a warning, like a Label Studio `[]`.
         "doccano: empty file",
         "doccano",
         doccano(),
-        [],
-        "",
+        [(ALICE, "empty-file", None)],
+        "no records; expected one JSON object per line",
         0,
     ),
     Case(
@@ -672,7 +912,7 @@ DOCCANO_CASES = [
         "doccano",
         doccano(dc_line(), '{"id": 2, "text": "caf\xe9", "label": []}'.encode("latin-1")),
         [(ALICE, "encoding", 2)],
-        "invalid UTF-8 byte 0xe9; expected UTF-8 text",
+        "invalid UTF-8 byte 0xe9 at byte offset 92; expected UTF-8 text",
         1,
     ),
     Case(
@@ -699,6 +939,24 @@ DOCCANO_CASES = [
         [("doccano/bob.jsonl", "unreadable", None)],
         "Is a directory",
         2,
+    ),
+    Case(
+        "doccano: a .jsonl that is a symbolic-link loop",
+        "doccano",
+        _doccano_loop,
+        [("doccano/bob.jsonl", "unreadable", None)],
+        "Too many levels of symbolic links",
+        2,
+    ),
+    slow(
+        Case(
+            "doccano: line over the line limit",
+            "doccano",
+            _doccano_over_the_limit,
+            [(ALICE, "line-too-long", 2)],
+            f"line is {HUGE} bytes, over the limit of 67108864; it was skipped unread",
+            1,
+        )
     ),
 ]
 
@@ -761,29 +1019,21 @@ PTC_CASES = [
         "span [19, 28) ends past the end of article '1' (27 code points)",
         1,
     ),
-    bug(
-        Case(
-            "ptc: Latin-1 labels file",
-            "ptc",
-            ptc("1\tLoaded_Language\t16\t24\n1\tcaf\xe9\t16\t24\n".encode("latin-1")),
-            [(LABELS, "encoding", 2)],
-            "not UTF-8 text",
-            1,
-        ),
-        "the encoding problem of a PTC labels file names no line (line None), though the "
-        "file has lines and the other readers give the line of the bad byte",
+    Case(
+        "ptc: Latin-1 labels file",
+        "ptc",
+        ptc("1\tLoaded_Language\t16\t24\n1\tcaf\xe9\t16\t24\n".encode("latin-1")),
+        [(LABELS, "encoding", 2)],
+        "invalid UTF-8 byte 0xe9 at byte offset 29; expected UTF-8 text",
+        1,
     ),
-    bug(
-        Case(
-            "ptc: Latin-1 article",
-            "ptc",
-            ptc("1\tLoaded_Language\t16\t24\n", {"1": LATIN1_TEXT}),
-            [("ptc/article1.txt", "encoding", 1)],
-            "not UTF-8 text (byte 7)",
-            1,
-        ),
-        "the encoding problem of a PTC article names no line (line None); brat gives the "
-        "line of the bad byte in its .txt files",
+    Case(
+        "ptc: Latin-1 article",
+        "ptc",
+        ptc("1\tLoaded_Language\t16\t24\n", {"1": b"Title\n\n" + LATIN1_TEXT}),
+        [("ptc/article1.txt", "encoding", 3)],
+        "invalid UTF-8 byte 0xe9 at byte offset 14; expected UTF-8 text",
+        1,
     ),
     Case(
         "ptc: empty labels file and no article",
@@ -801,6 +1051,41 @@ PTC_CASES = [
         "cannot read the labels file: Is a directory",
         2,
     ),
+    Case(
+        "ptc: labels file is a symbolic-link loop",
+        "ptc",
+        _ptc_labels_loop,
+        Raises(LABELS),
+        "cannot read the labels file: Too many levels of symbolic links",
+        2,
+    ),
+    Case(
+        "ptc: an article that is a folder",
+        "ptc",
+        _ptc_article_is_a_folder,
+        Raises("ptc/article2.txt"),
+        "cannot read the article: Is a directory",
+        2,
+    ),
+    Case(
+        # Articles with no spans: what a model predicts on.
+        "ptc: empty labels file beside an article",
+        "ptc",
+        ptc(""),
+        [],
+        "",
+        0,
+    ),
+    slow(
+        Case(
+            "ptc: row over the line limit",
+            "ptc",
+            _ptc_huge_line,
+            [(LABELS, "line-too-long", 1)],
+            f"line is {HUGE} bytes, over the limit of 67108864; it was skipped unread",
+            1,
+        )
+    ),
 ]
 
 BASIL_CASES = [
@@ -816,7 +1101,7 @@ BASIL_CASES = [
         "basil: truncated article JSON",
         "basil",
         basil(dumps(BASIL_ARTICLE)[:40].encode()),
-        [(B_ARTICLE, "json", 1)],
+        [(B_ARTICLE, "json-syntax", 1)],
         "invalid JSON: Unterminated string",
         1,
     ),
@@ -872,7 +1157,7 @@ BASIL_CASES = [
         "basil: empty annotation file",
         "basil",
         basil(annotations=""),
-        [(B_ANN, "json", 1)],
+        [(B_ANN, "json-syntax", 1)],
         "invalid JSON: Expecting value",
         1,
     ),
@@ -880,8 +1165,8 @@ BASIL_CASES = [
         "basil: Latin-1 article",
         "basil",
         basil(dumps(basil_article(title="caf\xe9")).encode("latin-1")),
-        [(B_ARTICLE, "encoding", None)],
-        "not UTF-8 text (byte 14)",
+        [(B_ARTICLE, "encoding", 1)],
+        "invalid UTF-8 byte 0xe9 at byte offset 14; expected UTF-8 text",
         1,
     ),
     Case(
@@ -900,6 +1185,22 @@ BASIL_CASES = [
         "cannot read: Is a directory",
         2,
     ),
+    Case(
+        "basil: article is a symbolic-link loop",
+        "basil",
+        _basil_article_loop,
+        Raises(B_ARTICLE),
+        "cannot read: Too many levels of symbolic links",
+        2,
+    ),
+    Case(
+        "basil: annotation JSON nested too deeply",
+        "basil",
+        basil(annotations="[" * 100_000 + "]" * 100_000),
+        [(B_ANN, "json-syntax", 1)],
+        "invalid JSON: nested too deeply",
+        1,
+    ),
 ]
 
 SPACY_CASES = [
@@ -907,17 +1208,17 @@ SPACY_CASES = [
         "spacy: random bytes",
         "spacy",
         spacy_bytes(b"\x00\x01not a docbin"),
-        [("docs.spacy", "docbin-format", None)],
+        [("docs.spacy", "unreadable", None)],
         "expected a spaCy DocBin (.spacy) file, found data spaCy cannot read",
-        1,
+        2,
     ),
     Case(
         "spacy: empty file",
         "spacy",
         spacy_bytes(b""),
-        [("docs.spacy", "docbin-format", None)],
+        [("docs.spacy", "unreadable", None)],
         "expected a spaCy DocBin (.spacy) file, found data spaCy cannot read",
-        1,
+        2,
     ),
     Case(
         "spacy: a folder where the file should be",
@@ -959,31 +1260,140 @@ SPACY_CASES = [
         "the text of document 'd1' is not the text its spans were written over",
         1,
     ),
+    Case(
+        "spacy: truncated file",
+        "spacy",
+        _spacy_truncated,
+        [("docs.spacy", "unreadable", None)],
+        "expected a spaCy DocBin (.spacy) file, found data spaCy cannot read",
+        2,
+    ),
+    Case(
+        "spacy: a symbolic-link loop",
+        "spacy",
+        _spacy_loop,
+        [("docs.spacy", "not-found", None)],
+        "expected a spaCy DocBin (.spacy) file, found a broken symbolic link or a link loop",
+        2,
+    ),
 ]
 
-_BRAT_BUGS = [
-    bug(
-        Case(
-            "brat: .ann is a folder",
-            "brat",
-            _brat_ann_is_a_folder,
-            [(ANN, "unreadable", None)],
-            "Is a directory",
-            2,
+XMI = "inception/alice/d1.xmi"
+
+INCEPTION_CASES = [
+    Case(
+        "inception: truncated XMI",
+        "inception",
+        inception(_xmi(lambda data: data[: len(data) // 2])),
+        [(XMI, "not-a-cas", None)],
+        "cannot read the CAS: Couldn't find end of Start Tag",
+        1,
+    ),
+    Case(
+        "inception: string offset",
+        "inception",
+        inception(_xmi(lambda data: data.replace(b'begin="7"', b'begin="seven"'))),
+        [(XMI, "not-a-cas", None)],
+        "cannot read the CAS: invalid literal for int() with base 10: 'seven'",
+        1,
+    ),
+    Case(
+        "inception: offset past the end",
+        "inception",
+        inception(_xmi(lambda data: data.replace(b'end="13"', b'end="99"'))),
+        [(XMI, "offset-range", None)],
+        "UTF-16 offset(s) 99 fall inside a character or outside the text",
+        1,
+    ),
+    Case(
+        # "😀killed": written as UTF-16 [2, 8); code points [1, 7) would split the emoji.
+        "inception: code-point offsets after an emoji",
+        "inception",
+        inception(
+            _xmi(
+                lambda data: data.replace(b'begin="7" end="13"', b'begin="1" end="7"').replace(
+                    BRAT_TEXT.encode(), "😀killed him.".encode()
+                )
+            )
         ),
-        "a folder named d1.ann is skipped in silence (no problem, exit 0): a directory "
-        "where a file is expected must be reported, as doccano and Label Studio do",
+        [(XMI, "offset-range", None)],
+        "UTF-16 offset(s) 1 fall inside a character or outside the text",
+        1,
+    ),
+    Case(
+        "inception: one document, two texts",
+        "inception",
+        inception(second_text="The US killed him."),
+        [("inception/bob/d1.xmi", "text-differs", None)],
+        "document 'd1' has a different text here than where it was first read",
+        1,
+    ),
+    Case(
+        "inception: Latin-1 bytes in a UTF-8 XMI",
+        "inception",
+        inception(_xmi(lambda data: data.replace(b"killed", "kill\xe9".encode("latin-1")))),
+        [(XMI, "not-a-cas", None)],
+        "cannot read the CAS: Invalid bytes in character encoding",
+        1,
+    ),
+    Case(
+        "inception: empty XMI",
+        "inception",
+        inception(_xmi(lambda data: b"")),
+        [(XMI, "not-a-cas", None)],
+        "cannot read the CAS: no element found",
+        1,
+    ),
+    Case(
+        "inception: XMI without its type system",
+        "inception",
+        inception(lambda root: (root / "alice" / "TypeSystem.xml").unlink()),
+        [(XMI, "missing-file", None)],
+        "no TypeSystem.xml found for this XMI",
+        1,
+    ),
+    Case(
+        "inception: XMI is a folder",
+        "inception",
+        inception(_xmi_is_a_folder),
+        [(XMI, "unreadable", None)],
+        "cannot read alice/d1.xmi: Is a directory",
+        2,
+    ),
+    Case(
+        "inception: XMI is a symbolic-link loop",
+        "inception",
+        inception(_xmi_loop),
+        [(XMI, "unreadable", None)],
+        "cannot read alice/d1.xmi: Too many levels of symbolic links",
+        2,
+    ),
+    Case(
+        "inception: empty folder",
+        "inception",
+        _inception_empty_folder,
+        [("inception", "not-a-corpus", None)],
+        "expected annotation/<document>/<user>.xmi files (a project export) or a folder",
+        2,
+    ),
+    Case(
+        "inception: a file that is neither a folder nor a zip",
+        "inception",
+        _inception_file_for_folder,
+        [("inception", "unreadable", None)],
+        "File is not a zip file",
+        2,
     ),
 ]
 
 TABLE = [
     *BRAT_CASES,
-    *_BRAT_BUGS,
     *LABELSTUDIO_CASES,
     *DOCCANO_CASES,
     *PTC_CASES,
     *BASIL_CASES,
     *SPACY_CASES,
+    *INCEPTION_CASES,
 ]
 ROWS = [row if not isinstance(row, Case) else pytest.param(row, id=row.id) for row in TABLE]
 
@@ -1023,18 +1433,14 @@ def run_cli(case: Case, path: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_the_table_holds_at_least_forty_distinct_cases_over_every_reader() -> None:
+def test_the_table_holds_at_least_sixty_distinct_cases_over_every_reader() -> None:
+    from biaskit.io.formats import FORMATS
+
     cases = [_case(row) for row in TABLE]
-    assert len(cases) >= 40
+    assert len(cases) >= 60
     assert len({case.id for case in cases}) == len(cases)
-    assert {case.fmt for case in cases} == {
-        "brat",
-        "labelstudio",
-        "doccano",
-        "ptc",
-        "basil",
-        "spacy",
-    }
+    readers = {name for name, info in FORMATS.items() if info.reads and name != "native"}
+    assert {case.fmt for case in cases} == readers
 
 
 @pytest.mark.parametrize("case", ROWS)

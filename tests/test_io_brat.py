@@ -136,3 +136,21 @@ def test_the_writer_declares_labels_and_attributes_in_annotation_conf(tmp_path: 
     with pytest.raises(OutputExistsError):
         save_brat(corpus, tmp_path / "out")
     save_brat(corpus, tmp_path / "out", overwrite=True)
+
+
+def test_an_ann_line_over_the_configured_limit_is_reported_and_the_file_not_parsed(
+    tmp_path: Path,
+) -> None:
+    from biaskit.io.native import ReadLimits
+
+    (tmp_path / "d1.txt").write_text("The US killed him.", encoding="utf-8")
+    note = "#1\tAnnotatorNotes T1\t" + "n" * 500
+    (tmp_path / "d1.ann").write_text(
+        f"T1\tEVENT_TERM 7 13\tkilled\n{note}\nA1\tregister T9 loaded\n", encoding="utf-8"
+    )
+    problems = check_brat(tmp_path, limits=ReadLimits(max_line_bytes=100)).problems
+    # Only the long line: the rest of the file is not parsed, so A1's missing T9
+    # (and any reference to a lost line) does not cascade into more errors.
+    assert [(p.code, p.line) for p in problems] == [("line-too-long", 2)]
+    assert f"line is {len(note) + 1} bytes, over the limit of 100" in problems[0].message
+    assert [(p.code, p.line) for p in check_brat(tmp_path).problems] == [("missing-reference", 3)]

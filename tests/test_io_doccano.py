@@ -176,3 +176,50 @@ def test_a_line_that_is_not_utf8_is_located(tmp_path: Path) -> None:
     path = tmp_path / "a.jsonl"
     path.write_bytes(b'{"text": "ok"}\n{"text": "\xff"}\n')
     assert [(p.line, p.code) for p in check_doccano(path).errors] == [(2, "encoding")]
+
+
+# ---------------------------------------------------------------------------
+# Limits: a line over ReadLimits.max_line_bytes is reported, never held whole.
+
+
+def test_a_line_over_the_configured_limit_is_reported_and_the_others_read(
+    tmp_path: Path,
+) -> None:
+    from biaskit.io.native import ReadLimits
+
+    short = {"id": 1, "text": "He was killed.", "label": [[7, 13, "X"]]}
+    long = {"id": 2, "text": "x" * 5000, "label": []}
+    path = jsonl(tmp_path, short, long, {**short, "id": 3})
+    problems = check_doccano(path, limits=ReadLimits(max_line_bytes=200)).problems
+    assert [(p.code, p.line, p.severity) for p in problems] == [("line-too-long", 2, "error")]
+    size = len(json.dumps(long)) + 1
+    assert f"line is {size} bytes, over the limit of 200" in problems[0].message
+    # Under the default limit the same file is clean.
+    assert check_doccano(path).problems == ()
+
+
+def test_an_over_long_line_is_read_through_in_chunks_not_into_memory(tmp_path: Path) -> None:
+    import tracemalloc
+
+    from biaskit.io.native import ReadLimits
+
+    path = tmp_path / "alice.jsonl"
+    with path.open("w", encoding="utf-8") as out:
+        out.write('{"id": 1, "text": "' + "x" * (20 * 1024 * 1024) + '", "label": []}\n')
+    tracemalloc.start()
+    try:
+        problems = check_doccano(path, limits=ReadLimits(max_line_bytes=64 * 1024)).problems
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert [(p.code, p.line) for p in problems] == [("line-too-long", 1)]
+    assert peak < 4 * 1024 * 1024  # a chunk or two, not the 20 MB line
+
+
+def test_an_empty_file_is_read_as_no_documents_with_a_warning(tmp_path: Path) -> None:
+    path = tmp_path / "alice.jsonl"
+    path.write_bytes(b"\n\n")
+    checked = check_doccano(path)
+    assert [(p.code, p.severity) for p in checked.problems] == [("empty-file", "warning")]
+    assert checked.corpus is not None
+    assert checked.corpus.documents == ()

@@ -170,3 +170,25 @@ def test_without_a_schema_only_ptc_techniques_are_read(tmp_path: Path) -> None:
     (tmp_path / "x-task-flc.labels").write_text("1\tEPITHET\t9\t17\n", encoding="utf-8")
     with pytest.raises(AnnotationError, match=r"unknown technique 'EPITHET'.*need schema="):
         load_ptc(tmp_path / "x-task-flc.labels", articles=tmp_path)
+
+
+def test_a_row_over_the_configured_limit_is_reported_with_its_line(tmp_path: Path) -> None:
+    from biaskit.io.native import ReadLimits
+
+    (tmp_path / "article1.txt").write_text("Title\n\nThey are traitors.\n", encoding="utf-8")
+    long = "1\tLoaded_Language\t16\t24" + " " * 300
+    labels = tmp_path / "task-flc-tc.labels"
+    labels.write_text(f"1\tLoaded_Language\t16\t24\n{long}\n", encoding="utf-8")
+    with pytest.raises(AnnotationError) as info:
+        load_ptc(labels, limits=ReadLimits(max_line_bytes=100))
+    assert [(p.code, p.line) for p in info.value.problems] == [("line-too-long", 2)]
+    assert f"line is {len(long) + 1} bytes, over the limit of 100" in str(info.value)
+    assert len(list(load_ptc(labels).spans())) == 2
+
+
+def test_rows_end_at_newlines_only_and_a_carriage_return_is_dropped(tmp_path: Path) -> None:
+    (tmp_path / "article1.txt").write_text("Title\n\nThey are traitors.\n", encoding="utf-8")
+    labels = tmp_path / "task-flc-tc.labels"
+    labels.write_bytes(b"1\tLoaded_Language\t16\t24\r\n1\tName_Calling,Labeling\t16\t24\r\n")
+    corpus = load_ptc(labels)
+    assert [s.label for _, s in corpus.spans()] == ["Loaded_Language", "Name_Calling,Labeling"]

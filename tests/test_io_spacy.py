@@ -453,10 +453,10 @@ def test_duplicate_document_ids_are_located_at_their_doc(spacy: Any, tmp_path: P
     ("content", "code"),
     [
         (None, "not-found"),
-        (b"", "docbin-format"),
-        (b"not a docbin at all", "docbin-format"),
-        ("truncated", "docbin-format"),
-        ("flipped", "docbin-format"),
+        (b"", "unreadable"),
+        (b"not a docbin at all", "unreadable"),
+        ("truncated", "unreadable"),
+        ("flipped", "unreadable"),
     ],
 )
 def test_unreadable_docbin_files_are_biaskit_errors_naming_the_file(

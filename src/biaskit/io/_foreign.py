@@ -1,8 +1,10 @@
 r"""What the foreign-format modules share (private: use them through their modules).
 
-The assembly of what a reader found into a checked corpus and the fitting of
-spans to what a writer's format can hold (the ``report`` / ``split`` /
-``hull`` / ``skip`` policies described in :mod:`biaskit.io.formats`). Like
+The reading of line-based files within the size limits of
+:class:`biaskit.io.native.ReadLimits`, the assembly of what a reader found
+into a checked corpus and the fitting of spans to what a writer's format can
+hold (the ``report`` / ``split`` / ``hull`` / ``skip`` policies described in
+:mod:`biaskit.io.formats`). Like
 :mod:`biaskit.io.offsets` and :mod:`biaskit.io._names` (safe file names), it
 is shared by the format modules, which never import each other.
 """
@@ -10,19 +12,21 @@ is shared by the format modules, which never import each other.
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import re
+import sys
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
 import attrs
 
 from biaskit.checks import check_overlaps, check_span_text, check_text
 from biaskit.corpus import Corpus
 from biaskit.errors import AnnotationError, BiaskitError, OutputExistsError, Problem
-from biaskit.io.native import CheckedCorpus
+from biaskit.io.native import CheckedCorpus, ReadLimits
 from biaskit.model import AnnotationSet, AttributeValue, Document, Span
 from biaskit.schema import AttributeSpec, AttributeType, LabelSpec, Schema
 
@@ -114,6 +118,8 @@ class Reading:
     """Annotators with a (possibly empty) annotation set on every document they saw."""
     seen: set[tuple[str, str]] = attrs.field(factory=set)
     """(document, annotator) pairs read, including those without spans."""
+    where: dict[str, tuple[str, int | None]] = attrs.field(factory=dict)
+    """The file (and line) where each annotator was first seen."""
 
     def error(self, message: str, code: str, path: str, line: int | None = None) -> None:
         """Record an error."""
@@ -123,19 +129,28 @@ class Reading:
         """Record a warning."""
         self.problems.append(Problem(message, code, "warning", path, line, 1 if line else None))
 
-    def add_document(self, doc: Document, path: str, line: int | None = None) -> bool:
-        """Add a document; a second one with the same id must have the same text."""
+    def add_document(
+        self, doc: Document, path: str, line: int | None = None, *, record: str = ""
+    ) -> bool:
+        """Add a document; a second one with the same id must have the same text.
+
+        ``record`` says where in the file the document is when the format has
+        no lines (``task 2``); it starts the message of a problem.
+        """
+        where = f"{record}: " if record else ""
         known = self.documents.get(doc.id)
         if known is None:
             self.documents[doc.id] = doc
             for problem in check_text(doc.text):
+                if record:
+                    problem = attrs.evolve(problem, message=where + problem.message)
                 self.problems.append(problem.located(path, line))
             return True
         if known.text != doc.text:
             self.error(
-                f"document {doc.id!r} has a different text here than where it was first read "
-                f"({len(doc.text)} vs {len(known.text)} code points); expected one text per "
-                "document",
+                f"{where}document {doc.id!r} has a different text here than where it was first "
+                f"read ({len(doc.text)} vs {len(known.text)} code points); expected one text "
+                "per document",
                 "text-differs",
                 path,
                 line,
@@ -143,15 +158,135 @@ class Reading:
             return False
         return True
 
-    def mark(self, doc: str, annotator: str) -> None:
-        """Note that ``annotator`` saw document ``doc`` (even if they marked nothing)."""
+    def mark(self, doc: str, annotator: str, path: str, line: int | None = None) -> None:
+        """Note that ``annotator`` saw document ``doc`` (even if they marked nothing).
+
+        ``path`` and ``line`` say where, for a problem with the annotator's name.
+        """
         self.seen.add((doc, annotator))
+        self.where.setdefault(annotator, (path, line))
 
     def finish(
         self, schema: Schema | None, label_map: Mapping[str, str] | None = None
     ) -> CheckedCorpus:
         """Check every span against its document and the schema, and build the corpus."""
         return _assemble(self, schema, dict(label_map or {}))
+
+
+def bounded_lines(
+    path: Path, shown: str, sink: list[Problem], limits: ReadLimits
+) -> Iterator[tuple[int, int, bytes]]:
+    r"""Yield ``(line number, byte offset, bytes)`` for each line of a file, without its ``\n``.
+
+    A line of more than ``limits.max_line_bytes`` bytes (not counting its
+    ``\n``; the size reported counts it) is reported in ``sink`` as
+    ``line-too-long`` at its file and line, and skipped: it is read through
+    in chunks, never held in memory whole, as the native reader does. A
+    ``\r`` before the ``\n`` is kept (readers decide).
+
+    Raises
+    ------
+    OSError
+        If the file cannot be opened or read (each reader reports it its way).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "f.jsonl"
+    >>> _ = path.write_bytes(b"ok\n" + b"x" * 50 + b"\nlast")
+    >>> sink: list[Problem] = []
+    >>> list(bounded_lines(path, "f.jsonl", sink, ReadLimits(max_line_bytes=10)))
+    [(1, 0, b'ok'), (3, 54, b'last')]
+    >>> [(p.code, p.line) for p in sink]
+    [('line-too-long', 2)]
+    """
+    limit = limits.max_line_bytes
+    offset = 0
+    with path.open("rb") as stream:
+        number = 0
+        while True:
+            raw = stream.readline(limit + 1)
+            if not raw:
+                return
+            number += 1
+            start = offset
+            if len(raw) <= limit or raw.endswith(b"\n"):
+                offset += len(raw)
+                yield number, start, raw[:-1] if raw.endswith(b"\n") else raw
+                continue
+            size = len(raw)
+            while True:
+                chunk = stream.readline(1 << 20)
+                size += len(chunk)
+                if not chunk or chunk.endswith(b"\n"):
+                    break
+            offset += size
+            sink.append(
+                Problem(
+                    f"line is {size} bytes, over the limit of {limit}; it was skipped unread "
+                    "(raise the limit with --max-line-bytes)",
+                    "line-too-long",
+                    "error",
+                    shown,
+                    number,
+                    1,
+                )
+            )
+
+
+def loads_json(text: str) -> Any:
+    """Parse JSON text; every way the parse fails is a :class:`json.JSONDecodeError`.
+
+    :func:`json.loads` also fails with a :class:`RecursionError` for arrays or
+    objects nested thousands deep, and a plain :class:`ValueError` for an
+    integer longer than ``sys.get_int_max_str_digits()`` (4300) digits; both
+    become a ``JSONDecodeError`` with a message saying so (at the number).
+
+    >>> loads_json('{"a": [1, 2]}')
+    {'a': [1, 2]}
+    >>> try:
+    ...     loads_json("[" * 100_000)
+    ... except json.JSONDecodeError as exc:
+    ...     print(exc.msg)
+    nested too deeply
+    >>> try:
+    ...     loads_json('{"start": ' + "7" * 5000 + "}")
+    ... except json.JSONDecodeError as exc:
+    ...     print(exc.msg, exc.colno)
+    a number of 5000 digits, more than can be read 11
+    """
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        raise
+    except RecursionError:
+        raise json.JSONDecodeError("nested too deeply", text, 0) from None
+    except ValueError:
+        # Python 3.11+ refuses to turn an integer of too many digits into an int.
+        limit = getattr(sys, "get_int_max_str_digits", lambda: 0)() or 4300
+        found = re.search(f"[0-9]{{{limit + 1},}}", text)
+        if found is None:
+            raise
+        size = found.end() - found.start()
+        raise json.JSONDecodeError(
+            f"a number of {size} digits, more than can be read", text, found.start()
+        ) from None
+
+
+def undecodable(data: bytes, error: UnicodeDecodeError, base: int = 0) -> str:
+    """Describe the first byte of ``data`` that is not UTF-8 (``base``: its line's file offset).
+
+    >>> data = "café".encode("latin-1")
+    >>> try:
+    ...     data.decode("utf-8")
+    ... except UnicodeDecodeError as exc:
+    ...     print(undecodable(data, exc))
+    invalid UTF-8 byte 0xe9 at byte offset 3; expected UTF-8 text
+    """
+    return (
+        f"invalid UTF-8 byte 0x{data[error.start]:02x} at byte offset {base + error.start}; "
+        "expected UTF-8 text"
+    )
 
 
 def relabel(span: Span, label_map: Mapping[str, str]) -> Span:
@@ -192,6 +327,22 @@ def _assemble(reading: Reading, schema: Schema | None, label_map: dict[str, str]
     by_set: dict[tuple[str, str], list[Found]] = {}
     for found in kept:
         by_set.setdefault((found.doc, found.annotator), []).append(found)
+        reading.where.setdefault(found.annotator, (found.path, found.line))
+    for name in sorted({annotator for _, annotator in reading.seen | set(by_set)}):
+        if not name or name != name.strip():
+            path, line = reading.where.get(name, (None, None))
+            problems.append(
+                Problem(
+                    f"annotator name {name!r} is empty or has whitespace at an edge; "
+                    "expected a name such as 'alice' (rename it in the file, or map it with "
+                    "the reader's annotator options)",
+                    "name",
+                    "error",
+                    path,
+                    line,
+                    1 if line else None,
+                )
+            )
     for items in by_set.values():
         for i, j, problem in check_overlaps([f.span for f in items]):
             other = items[i]

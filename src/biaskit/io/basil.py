@@ -53,12 +53,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from biaskit.corpus import Corpus
 from biaskit.errors import AnnotationError, BiaskitError, Problem
+from biaskit.io._foreign import loads_json, undecodable
 from biaskit.io.offsets import OffsetConverter
 from biaskit.model import AnnotationSet, AttributeValue, Document, Span
 from biaskit.schema import AttributeSpec, LabelSpec, Schema
@@ -73,6 +75,7 @@ BASIL_OUTLETS: Mapping[str, str] = {
 """BASIL's source codes (matched case-insensitively) and the outlet names used."""
 
 _LABELS = {"lex": "LEXICAL", "inf": "INFORMATIONAL"}
+_SENTENCE_ID = re.compile(r"p([0-9]{1,9})")
 _TITLE_SEP = "\n\n"
 _PARAGRAPH_SEP = "\n\n"
 _SENTENCE_SEP = " "
@@ -118,20 +121,45 @@ def _schema() -> Schema:
 
 def _load_json(path: Path) -> Any:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        data = path.read_bytes()
     except OSError as exc:
-        raise BiaskitError(f"{path}: cannot read: {exc.strerror}") from None
+        raise BiaskitError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    try:
+        return loads_json(data.decode("utf-8"))
     except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
         raise AnnotationError(
-            [Problem(f"not UTF-8 text (byte {exc.start})", "encoding", path=str(path))]
+            [Problem(undecodable(data, exc), "encoding", path=str(path), line=line, col=1)]
         ) from None
     except json.JSONDecodeError as exc:
         raise AnnotationError(
-            [Problem(f"invalid JSON: {exc.msg}", "json", path=str(path), line=exc.lineno)]
+            [
+                Problem(
+                    f"invalid JSON: {exc.msg}",
+                    "json-syntax",
+                    path=str(path),
+                    line=exc.lineno,
+                    col=exc.colno,
+                )
+            ]
         ) from None
 
 
-def _expect(record: Mapping[str, Any], key: str, kind: type, path: Path) -> Any:
+def _is_int(value: object) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _expect(record: object, key: str, kind: type, path: Path) -> Any:
+    if not isinstance(record, dict):
+        raise AnnotationError(
+            [
+                Problem(
+                    f"expected a JSON object, found {type(record).__name__}",
+                    "basil-field",
+                    path=str(path),
+                )
+            ]
+        )
     value = record.get(key)
     if not isinstance(value, kind):
         raise AnnotationError(
@@ -210,16 +238,18 @@ def _spans(
             bad(f"expected an object, found {type(raw).__name__}")
             continue
         sid, start, end, txt = raw.get("id"), raw.get("start"), raw.get("end"), raw.get("txt")
-        if not isinstance(start, int) or not isinstance(end, int) or not isinstance(txt, str):
+        if not _is_int(start) or not _is_int(end) or not isinstance(txt, str):
             bad("expected integer 'start' and 'end' and a string 'txt'")
             continue
-        if raw.get("bias") not in _LABELS:
-            bad(f"expected 'bias' to be 'lex' or 'inf', found {raw.get('bias')!r}", "unknown-label")
+        bias = raw.get("bias")
+        if not isinstance(bias, str) or bias not in _LABELS:
+            bad(f"expected 'bias' to be 'lex' or 'inf', found {bias!r}", "unknown-label")
             continue
+        sentence_number = _SENTENCE_ID.fullmatch(sid) if isinstance(sid, str) else None
         if sid == "title":
             base, sentence = 0, title
-        elif isinstance(sid, str) and sid[:1] == "p" and sid[1:].isdigit():
-            k = int(sid[1:])
+        elif sentence_number is not None:
+            k = int(sentence_number.group(1))
             if k >= len(sentences):
                 bad(f"sentence {sid} does not exist; the body has {len(sentences)} sentences")
                 continue
@@ -239,7 +269,7 @@ def _spans(
             Span(
                 converter.to_codepoint(base + start),
                 converter.to_codepoint(base + end),
-                _LABELS[raw["bias"]],
+                _LABELS[bias],
                 attributes=_attributes(raw),
                 note=note.strip() if isinstance(note, str) and note.strip() else None,
             )
@@ -305,24 +335,29 @@ def load_basil(root: str | os.PathLike[str], *, annotator: str = "gold") -> Corp
             )
         event = _expect(record, "triplet-uuid", str, path)
         text, sentences = _build_text(title, paragraphs, path)
-        date = record.get("date")
+        date, url = record.get("date"), record.get("url")
         year = path.parent.name
-        doc = Document(
-            path.stem,
-            text,
-            outlet=outlet,
-            title=title.strip() or None,
-            url=record.get("url") or None,
-            date=date if isinstance(date, str) and len(date) == 10 else None,
-            metadata={
-                "event": event,
-                "year": int(year) if year.isdigit() else year,
-                "main_event": record.get("main-event"),
-                "main_entities": record.get("main-entities"),
-                "basil_uuid": record.get("uuid"),
-                "basil_file": f"{year}/{path.name}",
-            },
-        )
+        try:
+            doc = Document(
+                path.stem,
+                text,
+                outlet=outlet,
+                title=title.strip() or None,
+                url=url if isinstance(url, str) and url else None,
+                date=date if isinstance(date, str) and len(date) == 10 else None,
+                metadata={
+                    "event": event,
+                    "year": int(year) if year.isascii() and year.isdigit() else year,
+                    "main_event": record.get("main-event"),
+                    "main_entities": record.get("main-entities"),
+                    "basil_uuid": record.get("uuid"),
+                    "basil_file": f"{year}/{path.name}",
+                },
+            )
+        except (TypeError, ValueError) as exc:
+            raise AnnotationError(
+                [Problem(f"cannot make a document of it: {exc}", "basil-field", path=str(path))]
+            ) from None
         ann_path = annotations_dir / year / f"{path.stem}_ann.json"
         if not ann_path.is_file():
             raise BiaskitError(f"{ann_path}: missing; every BASIL article has an annotation file")

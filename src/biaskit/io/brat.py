@@ -42,7 +42,7 @@ from __future__ import annotations
 import itertools
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Literal
 
@@ -53,14 +53,16 @@ from biaskit.io._foreign import (
     Found,
     Policy,
     Reading,
+    bounded_lines,
     check_targets,
     coerce_attribute,
     fit_spans,
     loaded,
     raise_if_errors,
+    undecodable,
 )
 from biaskit.io._names import decode_file_stem, safe_file_stem
-from biaskit.io.native import CheckedCorpus
+from biaskit.io.native import DEFAULT_LIMITS, CheckedCorpus, ReadLimits
 from biaskit.io.offsets import OffsetConverter, units_matching
 from biaskit.model import AttributeValue, Document, Span
 from biaskit.schema import Schema
@@ -110,6 +112,7 @@ def check_brat(
     annotator: str | None = None,
     unit: BratUnit = "codepoint",
     label_map: Mapping[str, str] | None = None,
+    limits: ReadLimits = DEFAULT_LIMITS,
 ) -> CheckedCorpus:
     r"""Read a brat folder, checking everything, and return every problem and the corpus.
 
@@ -129,11 +132,17 @@ def check_brat(
         ``\r\n`` as one character.
     label_map : mapping, optional
         Rename labels as they are read.
+    limits : ReadLimits
+        A line of an ``.ann`` file longer than ``limits.max_line_bytes`` is
+        reported (``line-too-long``) and never read into memory.
 
     Returns
     -------
     CheckedCorpus
         The problems (never raised) and, when there is no error, the corpus.
+        An ``.ann`` file with a line that cannot be read (not UTF-8, or too
+        long) has those lines reported and the rest of it is not parsed, so
+        that references to the lost lines do not cascade into more errors.
     """
     root = Path(path)
     shown_root = os.fspath(path)
@@ -162,7 +171,7 @@ def check_brat(
             {p.stem for p in folder.glob("*.ann")} | {p.stem for p in folder.glob("*.txt")}
         )
         for stem in stems:
-            _read_document(reading, folder, stem, name, schema, unit)
+            _read_document(reading, folder, stem, name, schema, unit, limits)
     return reading.finish(schema, label_map)
 
 
@@ -173,6 +182,7 @@ def load_brat(
     annotator: str | None = None,
     unit: BratUnit = "codepoint",
     label_map: Mapping[str, str] | None = None,
+    limits: ReadLimits = DEFAULT_LIMITS,
 ) -> Corpus:
     """Read a brat folder into a corpus (see :func:`check_brat` for the parameters).
 
@@ -181,7 +191,9 @@ def load_brat(
     AnnotationError
         Holding every problem, if any error was found.
     """
-    checked = check_brat(path, schema=schema, annotator=annotator, unit=unit, label_map=label_map)
+    checked = check_brat(
+        path, schema=schema, annotator=annotator, unit=unit, label_map=label_map, limits=limits
+    )
     return loaded(checked, path)
 
 
@@ -195,21 +207,45 @@ def _read_text(path: Path, reading: Reading) -> str | None:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        reading.error(
-            f"invalid UTF-8 byte 0x{data[exc.start]:02x} at byte offset {exc.start}; "
-            "expected UTF-8 text",
-            "encoding",
-            str(path),
-            line,
-        )
+        reading.error(undecodable(data, exc), "encoding", str(path), line)
         return None
 
 
+def _read_ann(path: Path, reading: Reading, limits: ReadLimits) -> list[tuple[int, str]] | None:
+    """Return the numbered lines of an ``.ann`` file, or None if one cannot be read."""
+    shown = str(path)
+    lines: list[tuple[int, str]] = []
+    complete = True
+    before = len(reading.problems)
+    try:
+        for number, offset, raw in bounded_lines(path, shown, reading.problems, limits):
+            try:
+                lines.append((number, raw.decode("utf-8")))
+            except UnicodeDecodeError as exc:
+                reading.error(undecodable(raw, exc, offset), "encoding", shown, number)
+                complete = False
+    except OSError as exc:
+        reading.error(f"cannot read {path.name}: {exc.strerror or exc}", "unreadable", shown)
+        return None
+    return lines if complete and len(reading.problems) == before else None
+
+
+def _exists(path: Path) -> bool:
+    """Whether there is anything at ``path``, even a broken symbolic link or a link loop."""
+    return path.is_symlink() or path.exists()
+
+
 def _read_document(
-    reading: Reading, folder: Path, stem: str, annotator: str, schema: Schema | None, unit: BratUnit
+    reading: Reading,
+    folder: Path,
+    stem: str,
+    annotator: str,
+    schema: Schema | None,
+    unit: BratUnit,
+    limits: ReadLimits,
 ) -> None:
     txt, ann = folder / f"{stem}.txt", folder / f"{stem}.ann"
-    if not txt.is_file():
+    if not _exists(txt):
         reading.error(
             f"{ann.name} has no {txt.name} beside it; expected both", "missing-file", str(ann)
         )
@@ -225,12 +261,12 @@ def _read_document(
         return
     if not reading.add_document(doc, str(txt)):
         return
-    reading.mark(doc_id, annotator)
-    if not ann.is_file():
+    reading.mark(doc_id, annotator, str(txt))
+    if not _exists(ann):
         return
-    content = _read_text(ann, reading)
-    if content is not None:
-        _parse_ann(reading, content, str(ann), doc, annotator, schema, unit)
+    lines = _read_ann(ann, reading, limits)
+    if lines is not None:
+        _parse_ann(reading, lines, str(ann), doc, annotator, schema, unit)
 
 
 class _Entry:
@@ -246,7 +282,7 @@ class _Entry:
 
 def _parse_ann(
     reading: Reading,
-    content: str,
+    lines: Iterable[tuple[int, str]],
     shown: str,
     doc: Document,
     annotator: str,
@@ -258,7 +294,7 @@ def _parse_ann(
     ids: dict[str, int] = {}
     pending: list[tuple[int, str, str]] = []  # attributes and notes, resolved after all T lines
     skipped: dict[str, int] = {}
-    for number, raw in enumerate(content.split("\n"), 1):
+    for number, raw in lines:
         line = raw[:-1] if raw.endswith("\r") else raw
         if not line.strip():
             continue

@@ -23,7 +23,11 @@ emoji, accents, flags, Hangul and CRLF, the cases that shift offsets in practice
 A file is one annotator's (named after the file, or ``annotator=``); the
 1.x ``annotations`` shape names each span's ``user`` (``user-N`` unless
 ``annotator_names`` maps it). doccano's collaborative ``all.jsonl`` merges
-every annotator with no attribution: reading it warns. Keys other than those
+every annotator with no attribution: reading it warns. A file with no
+record at all is read as no documents, with a warning (``empty-file``), as an
+empty Label Studio export (``[]``) is; a line longer than
+``limits.max_line_bytes`` is reported (``line-too-long``) and never read into
+memory, as in the native format. Keys other than those
 above become document metadata; ``outlet``, ``title``, ``url``, ``date`` and
 ``language`` become the document's fields. Relations are reported and not read.
 
@@ -65,13 +69,16 @@ from biaskit.io._foreign import (
     Found,
     Policy,
     Reading,
+    bounded_lines,
     check_targets,
     fit_spans,
     loaded,
+    loads_json,
     raise_if_errors,
+    undecodable,
 )
 from biaskit.io._names import decode_file_stem, safe_file_stem
-from biaskit.io.native import CheckedCorpus
+from biaskit.io.native import DEFAULT_LIMITS, CheckedCorpus, ReadLimits
 from biaskit.io.offsets import OffsetConverter
 from biaskit.model import Document, FrozenMap, JsonValue, Span
 from biaskit.schema import Schema
@@ -215,38 +222,42 @@ def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _lines(path: Path, shown: str, reading: Reading) -> Iterator[tuple[int, Any]]:
+def _lines(
+    path: Path, shown: str, reading: Reading, limits: ReadLimits
+) -> Iterator[tuple[int, Any]]:
+    records = 0
+    before = len(reading.problems)
     try:
-        data = path.read_bytes()
+        for number, offset, raw in bounded_lines(path, shown, reading.problems, limits):
+            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                reading.warn("file starts with a UTF-8 byte-order mark", "bom", shown, 1)
+                raw = raw[3:]
+                offset += 3
+            if not raw.strip():
+                continue
+            records += 1
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                reading.error(undecodable(raw, exc, offset), "encoding", shown, number)
+                continue
+            try:
+                yield number, loads_json(text)
+            except json.JSONDecodeError as exc:
+                reading.problems.append(
+                    Problem(
+                        f"invalid JSON: {exc.msg}", "json-syntax", "error", shown, number, exc.colno
+                    )
+                )
     except OSError as exc:
         reading.error(f"cannot read {shown}: {exc.strerror or exc}", "unreadable", shown)
         return
-    if data.startswith(b"\xef\xbb\xbf"):
-        reading.warn("file starts with a UTF-8 byte-order mark", "bom", shown, 1)
-        data = data[3:]
-    for number, raw in enumerate(data.split(b"\n"), 1):
-        if not raw.strip():
-            continue
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            reading.error(
-                f"invalid UTF-8 byte 0x{raw[exc.start]:02x}; expected UTF-8 text",
-                "encoding",
-                shown,
-                number,
-            )
-            continue
-        try:
-            yield number, json.loads(text)
-        except json.JSONDecodeError as exc:
-            reading.problems.append(
-                Problem(
-                    f"invalid JSON: {exc.msg}", "json-syntax", "error", shown, number, exc.colno
-                )
-            )
-        except RecursionError:
-            reading.error("invalid JSON: nested too deeply", "json-syntax", shown, number)
+    if not records and not any(p.is_error for p in reading.problems[before:]):
+        reading.warn(
+            "no records; expected one JSON object per line (read as no documents)",
+            "empty-file",
+            shown,
+        )
 
 
 def _files(root: Path) -> list[Path]:
@@ -264,6 +275,7 @@ def check_doccano(
     annotator_names: Mapping[str, str] | None = None,
     label_names: Mapping[str, str] | None = None,
     label_map: Mapping[str, str] | None = None,
+    limits: ReadLimits = DEFAULT_LIMITS,
 ) -> CheckedCorpus:
     """Read doccano JSONL, checking everything; return every problem and the corpus.
 
@@ -284,6 +296,9 @@ def check_doccano(
         Names for integer label ids (1.x exports store ids): ``{"2": "EVENT_TERM"}``.
     label_map : mapping, optional
         Rename labels as they are read.
+    limits : ReadLimits
+        A longer line than ``limits.max_line_bytes`` is reported
+        (``line-too-long``) and skipped unread.
     """
     root = Path(path)
     shown_root = os.fspath(path)
@@ -313,7 +328,7 @@ def check_doccano(
                 "no-attribution",
                 shown,
             )
-        for number, record in _lines(file, shown, reading):
+        for number, record in _lines(file, shown, reading, limits):
             _read_record(reading, record, number, shown, name, unit, users, labels)
     return reading.finish(schema, label_map)
 
@@ -327,6 +342,7 @@ def load_doccano(
     annotator_names: Mapping[str, str] | None = None,
     label_names: Mapping[str, str] | None = None,
     label_map: Mapping[str, str] | None = None,
+    limits: ReadLimits = DEFAULT_LIMITS,
 ) -> Corpus:
     """Read doccano JSONL into a corpus (parameters as :func:`check_doccano`).
 
@@ -343,6 +359,7 @@ def load_doccano(
         annotator_names=annotator_names,
         label_names=label_names,
         label_map=label_map,
+        limits=limits,
     )
     return loaded(checked, path)
 
@@ -488,7 +505,7 @@ def _read_record(
         )
     has_users = any(user is not None for *_, user, _ in spans)
     if not has_users:
-        reading.mark(doc.id, annotator)
+        reading.mark(doc.id, annotator, shown, number)
     converter = _converter(doc.text, unit)
     for start, end, label, user, where in spans:
         who = user or annotator
@@ -533,7 +550,7 @@ def _read_record(
         except (TypeError, ValueError) as exc:
             reading.error(f"{where}: {exc} (offsets read as {unit})", "offset-range", shown, number)
             continue
-        reading.mark(doc.id, who)
+        reading.mark(doc.id, who, shown, number)
         reading.found.append(Found(doc.id, who, span, shown, number))
 
 

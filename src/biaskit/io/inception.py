@@ -43,7 +43,9 @@ from __future__ import annotations
 import io
 import os
 import re
+import warnings
 import zipfile
+import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -121,10 +123,47 @@ def _doc_name(folder: str) -> str:
     return folder
 
 
+_CAS_SUFFIXES = (".xmi", ".json", ".zip")
+_UNMAPPED = re.compile(r"Not mapping external offset \[(-?[0-9]+)\]")
+# What zipfile raises for a damaged, encrypted or unsupported archive.
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    NotImplementedError,
+    RuntimeError,
+    ValueError,
+)
+# Top-level folders of a project export that are not an annotator's folder.
+_EXPORT_FOLDERS = ("annotation", "curation", "source", "annotation_ser", "log")
+
+
+def _listed(root: Path, path: Path) -> bool:
+    """Whether ``path`` (under ``root``) is read as a file: a file, or a CAS name that is not one.
+
+    A broken symbolic link or a link loop, and a folder named like a CAS file
+    in an annotator's folder (``alice/d1.xmi/``), are listed so that reading
+    them reports them instead of skipping them in silence.
+    """
+    if path.is_file():
+        return True
+    if path.is_symlink() and not path.exists():
+        return True
+    parts = path.relative_to(root).parts
+    return (
+        path.is_dir()
+        and path.suffix in _CAS_SUFFIXES
+        and len(parts) == 2
+        and parts[0] not in _EXPORT_FOLDERS
+    )
+
+
 def _tree(root: Path) -> dict[str, bytes | Path]:
     """Every file under ``root`` (a folder or a zip), by its POSIX path inside it."""
     if root.is_dir():
-        return {p.relative_to(root).as_posix(): p for p in sorted(root.rglob("*")) if p.is_file()}
+        return {
+            p.relative_to(root).as_posix(): p for p in sorted(root.rglob("*")) if _listed(root, p)
+        }
     with zipfile.ZipFile(root) as archive:
         return {name: archive.read(name) for name in archive.namelist() if not name.endswith("/")}
 
@@ -149,7 +188,7 @@ def _sources(root: Path, shown_root: str, reading: Reading) -> Iterator[_Source]
     for name in sorted(files):
         path = PurePosixPath(name)
         ext = path.suffix
-        if ext not in (".xmi", ".json", ".zip") or path.name == _TYPESYSTEM:
+        if ext not in _CAS_SUFFIXES or path.name == _TYPESYSTEM:
             continue
         parts = path.parts
         shown = f"{shown_root}/{name}" if root.is_dir() else f"{shown_root}:{name}"
@@ -161,7 +200,11 @@ def _sources(root: Path, shown_root: str, reading: Reading) -> Iterator[_Source]
             continue
         if user == "INITIAL_CAS":
             continue
-        data = _bytes(files[name])
+        try:
+            data = _bytes(files[name])
+        except OSError as exc:
+            reading.error(f"cannot read {name}: {exc.strerror or exc}", "unreadable", shown)
+            continue
         if ext != ".zip":
             yield _Source(shown, doc, user, ext, data, _typesystem_for(files, name))
             continue
@@ -179,9 +222,9 @@ def _sources(root: Path, shown_root: str, reading: Reading) -> Iterator[_Source]
                 ts = next((inner.read(n) for n in names if n.endswith(_TYPESYSTEM)), None)
                 kind = PurePosixPath(cas[0]).suffix
                 yield _Source(f"{shown}:{cas[0]}", doc, user, kind, inner.read(cas[0]), ts)
-        except zipfile.BadZipFile:
+        except _ZIP_ERRORS as exc:
             reading.error(
-                "expected a zip holding a CAS, found an unreadable zip", "not-a-cas", shown
+                f"expected a zip holding a CAS, found an unreadable zip ({exc})", "not-a-cas", shown
             )
 
 
@@ -224,7 +267,7 @@ def check_inception(
         return reading.finish(schema)
     try:
         sources = list(_sources(root, shown_root, reading))
-    except (zipfile.BadZipFile, OSError) as exc:
+    except (*_ZIP_ERRORS, OSError) as exc:
         reading.error(f"cannot read {shown_root}: {exc}", "unreadable", shown_root)
         return reading.finish(schema)
     if not sources and not reading.problems:
@@ -267,26 +310,44 @@ def load_inception(
 
 
 def _load(cassis: Any, source: _Source, reading: Reading) -> Any:
-    try:
-        if source.kind == ".json":
-            return cassis.load_cas_from_json(io.BytesIO(source.data))
-        if source.typesystem is None:
-            reading.error(
-                f"no {_TYPESYSTEM} found for this XMI (beside it or in a folder above)",
-                "missing-file",
-                source.shown,
-            )
-            return None
-        typesystem = cassis.load_typesystem(io.BytesIO(source.typesystem))
-        return cassis.load_cas_from_xmi(
-            io.BytesIO(source.data), typesystem=typesystem, lenient=True
+    typesystem_xml = source.typesystem
+    if source.kind != ".json" and typesystem_xml is None:
+        reading.error(
+            f"no {_TYPESYSTEM} found for this XMI (beside it or in a folder above)",
+            "missing-file",
+            source.shown,
         )
+        return None
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            if typesystem_xml is None or source.kind == ".json":
+                cas = cassis.load_cas_from_json(io.BytesIO(source.data))
+            else:
+                typesystem = cassis.load_typesystem(io.BytesIO(typesystem_xml))
+                cas = cassis.load_cas_from_xmi(
+                    io.BytesIO(source.data), typesystem=typesystem, lenient=True
+                )
     # dkpro-cassis and lxml raise many kinds of exceptions for a damaged file;
     # every one of them means this file cannot be read, which is reported here.
     except Exception as exc:
         reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
         reading.error(f"cannot read the CAS: {reason}", "not-a-cas", source.shown)
         return None
+    # dkpro-cassis maps UTF-16 offsets to code points and only warns (keeping the
+    # number as it is) for one that falls inside a character or past the text.
+    unmapped = sorted({int(m.group(1)) for w in caught if (m := _UNMAPPED.search(str(w.message)))})
+    if unmapped:
+        shown = ", ".join(map(str, unmapped[:5])) + (", ..." if len(unmapped) > 5 else "")
+        reading.error(
+            f"UTF-16 offset(s) {shown} fall inside a character or outside the text, so they "
+            "name no code point; expected UTF-16 offsets at character boundaries (were they "
+            "counted in another unit?)",
+            "offset-range",
+            source.shown,
+        )
+        return None
+    return cas
 
 
 def _read_cas(
@@ -312,7 +373,7 @@ def _read_cas(
         return
     if not reading.add_document(doc, source.shown):
         return
-    reading.mark(doc.id, source.annotator)
+    reading.mark(doc.id, source.annotator, source.shown)
     if not cas.typesystem.contains_type(layer):
         reading.warn(
             f"the type system has no layer {layer!r}; no spans read (name the layer with "

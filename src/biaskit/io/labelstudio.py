@@ -24,6 +24,10 @@ loosely (Label Studio may collapse whitespace in it): the unit under which
 every region's offsets cover its text is the file's unit; a file where some
 regions fit one unit and some the other is an error.
 
+An export holding no task (``[]``) is read as an empty corpus, with a warning
+(``empty-file``), as an empty doccano file is; an empty or truncated file is
+not JSON, an error.
+
 Examples
 --------
 >>> import json, tempfile
@@ -63,7 +67,9 @@ from biaskit.io._foreign import (
     coerce_attribute,
     fit_spans,
     loaded,
+    loads_json,
     raise_if_errors,
+    undecodable,
 )
 from biaskit.io.native import CheckedCorpus
 from biaskit.io.offsets import OffsetConverter, units_matching
@@ -212,31 +218,24 @@ def _read_json(path: Path, shown: str, reading: Reading) -> list[Any] | None:
     except OSError as exc:
         reading.error(f"cannot read {shown}: {exc.strerror or exc}", "unreadable", shown)
         return None
-    if data.startswith(b"\xef\xbb\xbf"):
+    bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    if bom:
         reading.warn("file starts with a UTF-8 byte-order mark", "bom", shown, 1)
-        data = data[3:]
+        data = data[bom:]
     try:
         content = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        reading.error(
-            f"invalid UTF-8 byte 0x{data[exc.start]:02x}; expected UTF-8 text",
-            "encoding",
-            shown,
-            line,
-        )
+        reading.error(undecodable(data, exc, bom), "encoding", shown, line)
         return None
     try:
-        tasks = json.loads(content)
+        tasks = loads_json(content)
     except json.JSONDecodeError as exc:
         reading.problems.append(
             Problem(
                 f"invalid JSON: {exc.msg}", "json-syntax", "error", shown, exc.lineno, exc.colno
             )
         )
-        return None
-    except RecursionError:
-        reading.error("invalid JSON: nested too deeply", "json-syntax", shown, 1)
         return None
     if isinstance(tasks, dict):
         tasks = [tasks]
@@ -245,6 +244,10 @@ def _read_json(path: Path, shown: str, reading: Reading) -> list[Any] | None:
             f"expected a JSON list of tasks, found {_kind(tasks)}", "wrong-type", shown, 1
         )
         return None
+    if not tasks:
+        reading.warn(
+            "no tasks; expected a JSON list of tasks (read as no documents)", "empty-file", shown, 1
+        )
     return tasks
 
 
@@ -324,7 +327,7 @@ def _read_task(
         reading.error(f"task {index}: expected an object, found {_kind(task)}", "wrong-type", shown)
         return
     doc = _document(reading, task, index, shown, text_key)
-    if doc is None or not reading.add_document(doc, shown):
+    if doc is None or not reading.add_document(doc, shown, record=f"task {index}"):
         return
     record = f"task {index} ({doc.id!r})"
     seen: dict[str, str] = {}
@@ -369,7 +372,7 @@ def _read_task(
                 )
                 continue
             seen[annotator] = where
-            reading.mark(doc.id, annotator)
+            reading.mark(doc.id, annotator, shown)
             _read_result(
                 reading,
                 item.get("result"),
@@ -406,6 +409,8 @@ def _read_result(
             reading.error(f"{record}: expected an object, found {_kind(item)}", "wrong-type", shown)
             continue
         kind = item.get("type")
+        if not isinstance(kind, str):
+            kind = _kind(kind)
         region_id = item.get("id")
         if isinstance(region_id, str | int) and not isinstance(region_id, bool):
             record = f"{where}, region {str(region_id)!r}"
@@ -604,10 +609,12 @@ def _add_region(reading: Reading, region: _Region, unit: str, shown: str) -> Non
             if u != unit
         ]
         hint = f"; the offsets fit {' and '.join(units)} offsets" if units else ""
+        at = f"{unit} offsets [{region.start}, {region.end})"
+        if (start, end) != (region.start, region.end):
+            at += f" (code points [{start}, {end}))"
         reading.error(
             f"{region.record}: value.text {region.text[:40]!r} does not match the text at "
-            f"[{start}, {end}) counted in {unit}, which is "
-            f"{region.doc.text[start:end][:40]!r}{hint}",
+            f"{at}, which is {region.doc.text[start:end][:40]!r}{hint}",
             "text-mismatch",
             shown,
         )

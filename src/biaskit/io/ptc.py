@@ -20,6 +20,13 @@ Every article in the folder becomes a document, with or without spans, so a
 model predicts on the articles that have no gold too. Its title is the first
 line of the text (PTC puts it there).
 
+Rows end at ``\n`` (a ``\r`` before it is dropped). A row that is not UTF-8
+is reported at its line (and the byte), a row longer than
+``limits.max_line_bytes`` is reported (``line-too-long``) and never read into
+memory, as in the native format; an article that is not UTF-8 is reported at
+the line of its first undecodable byte. An empty labels file beside articles
+is read as articles with no spans.
+
 Examples
 --------
 >>> import tempfile, pathlib
@@ -48,6 +55,8 @@ import attrs
 from biaskit._atomic import atomic_group
 from biaskit.corpus import Corpus
 from biaskit.errors import AnnotationError, BiaskitError, OutputExistsError, Problem
+from biaskit.io._foreign import bounded_lines, undecodable
+from biaskit.io.native import DEFAULT_LIMITS, ReadLimits
 from biaskit.io.offsets import OffsetConverter
 from biaskit.model import AnnotationSet, Document, Span
 from biaskit.schema import AttributeSpec, LabelSpec, Schema
@@ -140,22 +149,34 @@ def _articles_folder(labels: Path, articles: Path | None) -> Path:
     return labels.parent
 
 
-def _read_rows(labels: Path, techniques: Collection[str]) -> tuple[list[_Row], str]:
+def _decoded_lines(
+    labels: Path, problems: list[Problem], limits: ReadLimits
+) -> Iterator[tuple[int, str]]:
     shown = str(labels)
     try:
-        raw = labels.read_bytes()
+        for number, offset, raw in bounded_lines(labels, shown, problems, limits):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                problems.append(
+                    Problem(
+                        undecodable(raw, exc, offset), "encoding", path=shown, line=number, col=1
+                    )
+                )
+                continue
+            yield number, line[:-1] if line.endswith("\r") else line
     except OSError as exc:
-        raise BiaskitError(f"{shown}: cannot read the labels file: {exc.strerror}") from None
-    try:
-        content = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise AnnotationError(
-            [Problem(f"not UTF-8 text (byte {exc.start})", "encoding", path=shown)]
-        ) from None
+        raise BiaskitError(f"{shown}: cannot read the labels file: {exc.strerror or exc}") from None
+
+
+def _read_rows(
+    labels: Path, techniques: Collection[str], limits: ReadLimits
+) -> tuple[list[_Row], str]:
+    shown = str(labels)
     rows: list[_Row] = []
     problems: list[Problem] = []
     kind: str | None = None
-    for number, line in enumerate(content.splitlines(), start=1):
+    for number, line in _decoded_lines(labels, problems, limits):
         if not line.strip():
             continue
         fields = line.split("\t")
@@ -206,13 +227,14 @@ def _read_article(path: Path) -> str:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise BiaskitError(f"{path}: cannot read the article: {exc.strerror}") from None
+        raise BiaskitError(f"{path}: cannot read the article: {exc.strerror or exc}") from None
     try:
         # Decoded exactly: a byte-order mark stays a character, as PTC's offsets count it.
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
         raise AnnotationError(
-            [Problem(f"not UTF-8 text (byte {exc.start})", "encoding", path=str(path))]
+            [Problem(undecodable(raw, exc), "encoding", path=str(path), line=line, col=1)]
         ) from None
 
 
@@ -227,6 +249,7 @@ def load_ptc(
     articles: str | os.PathLike[str] | None = None,
     annotator: str = "gold",
     schema: Schema | None = None,
+    limits: ReadLimits = DEFAULT_LIMITS,
 ) -> Corpus:
     """Read a PTC labels file and its articles as a corpus.
 
@@ -246,6 +269,9 @@ def load_ptc(
         The labels a labels file may use, and the corpus's schema: for files
         that biaskit wrote from a corpus of its own labels. By default an
         FLC/TC file may use only the 14 PTC techniques.
+    limits : ReadLimits
+        A row longer than ``limits.max_line_bytes`` is reported
+        (``line-too-long``) and skipped unread.
 
     Returns
     -------
@@ -265,11 +291,11 @@ def load_ptc(
     labels_path = Path(labels)
     folder = _articles_folder(labels_path, None if articles is None else Path(articles))
     techniques = PTC_TECHNIQUES if schema is None else schema.label_names
-    rows, kind = _read_rows(labels_path, techniques)
+    rows, kind = _read_rows(labels_path, techniques, limits)
     documents: list[Document] = []
     for path in sorted(folder.glob("article*.txt")):
         match = _ARTICLE.fullmatch(path.name)
-        if match is None or not path.is_file():
+        if match is None:
             continue
         text = _read_article(path)
         documents.append(

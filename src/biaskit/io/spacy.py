@@ -752,6 +752,17 @@ def _stored_schema(docs: Sequence[Doc], shown: str, problems: list[Problem]) -> 
                 )
             )
         return None
+    except (ValueError, RecursionError) as exc:  # JSON too deep, or a number too long
+        problems.append(
+            Problem(
+                f"the schema stored in the first Doc cannot be read ({type(exc).__name__}); "
+                "pass schema=...",
+                "schema",
+                path=shown,
+                line=1,
+            )
+        )
+        return None
 
 
 def _inferred_schema(
@@ -783,7 +794,13 @@ def _inferred_schema(
 def _docbin_docs(target: Path, shown: str, problems: list[Problem]) -> list[Doc] | None:
     spacy = _spacy()
     if not target.is_file():
-        what = "a folder" if target.is_dir() else "nothing"
+        what = (
+            "a folder"
+            if target.is_dir()
+            else "a broken symbolic link or a link loop"
+            if target.is_symlink()
+            else "nothing"
+        )
         problems.append(
             Problem(f"expected a spaCy DocBin (.spacy) file, found {what}", "not-found", path=shown)
         )
@@ -791,7 +808,9 @@ def _docbin_docs(target: Path, shown: str, problems: list[Problem]) -> list[Doc]
     try:
         data = target.read_bytes()
     except OSError as exc:
-        problems.append(Problem(f"cannot read the file: {exc.strerror}", "io", path=shown))
+        problems.append(
+            Problem(f"cannot read the file: {exc.strerror or exc}", "unreadable", path=shown)
+        )
         return None
     vocab = spacy.vocab.Vocab()
     try:
@@ -802,7 +821,7 @@ def _docbin_docs(target: Path, shown: str, problems: list[Problem]) -> list[Doc]
             Problem(
                 f"expected a spaCy DocBin (.spacy) file, found data spaCy cannot read "
                 f"({type(exc).__name__}: {str(exc)[:120]})",
-                "docbin-format",
+                "unreadable",
                 path=shown,
             )
         )
@@ -870,7 +889,17 @@ def read_docbin(
         stored = doc.user_data.get(USER_DATA_KEY)
         has_id = isinstance(stored, Mapping) and isinstance(stored.get("document"), Mapping)
         fallback = None if has_id else f"{target.stem}-{index}"
-        read = _read_doc(doc, fallback, span_key_prefix, span_keys, ents_annotator, sink)
+        try:
+            read = _read_doc(doc, fallback, span_key_prefix, span_keys, ents_annotator, sink)
+        # A Doc rebuilt from damaged DocBin data can name strings missing from its
+        # string store (spaCy's KeyError E018) or spans past its text.
+        except (KeyError, IndexError, ValueError) as exc:
+            sink.error(
+                f"expected a spaCy Doc, found data spaCy cannot read "
+                f"({type(exc).__name__}: {str(exc)[:120]})",
+                "unreadable",
+            )
+            continue
         if read is None:
             continue
         document, doc_sets = read
