@@ -12,14 +12,12 @@ is shared by the format modules, which never import each other.
 from __future__ import annotations
 
 import itertools
-import json
 import os
 import re
-import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Literal, get_args
 
 import attrs
 
@@ -232,45 +230,6 @@ def bounded_lines(
                     1,
                 )
             )
-
-
-def loads_json(text: str) -> Any:
-    """Parse JSON text; every way the parse fails is a :class:`json.JSONDecodeError`.
-
-    :func:`json.loads` also fails with a :class:`RecursionError` for arrays or
-    objects nested thousands deep, and a plain :class:`ValueError` for an
-    integer longer than ``sys.get_int_max_str_digits()`` (4300) digits; both
-    become a ``JSONDecodeError`` with a message saying so (at the number).
-
-    >>> loads_json('{"a": [1, 2]}')
-    {'a': [1, 2]}
-    >>> try:
-    ...     loads_json("[" * 100_000)
-    ... except json.JSONDecodeError as exc:
-    ...     print(exc.msg)
-    nested too deeply
-    >>> try:
-    ...     loads_json('{"start": ' + "7" * 5000 + "}")
-    ... except json.JSONDecodeError as exc:
-    ...     print(exc.msg, exc.colno)
-    a number of 5000 digits, more than can be read 11
-    """
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError:
-        raise
-    except RecursionError:
-        raise json.JSONDecodeError("nested too deeply", text, 0) from None
-    except ValueError:
-        # Python 3.11+ refuses to turn an integer of too many digits into an int.
-        limit = getattr(sys, "get_int_max_str_digits", lambda: 0)() or 4300
-        found = re.search(f"[0-9]{{{limit + 1},}}", text)
-        if found is None:
-            raise
-        size = found.end() - found.start()
-        raise json.JSONDecodeError(
-            f"a number of {size} digits, more than can be read", text, found.start()
-        ) from None
 
 
 def undecodable(data: bytes, error: UnicodeDecodeError, base: int = 0) -> str:

@@ -60,7 +60,8 @@ from typing import Any, TypeGuard
 
 from biaskit.corpus import Corpus
 from biaskit.errors import AnnotationError, BiaskitError, Problem
-from biaskit.io._foreign import loads_json, undecodable
+from biaskit.io._foreign import undecodable
+from biaskit.io._json import loads_json
 from biaskit.io.offsets import OffsetConverter
 from biaskit.model import AnnotationSet, AttributeValue, Document, Span
 from biaskit.schema import AttributeSpec, LabelSpec, Schema

@@ -73,10 +73,10 @@ from biaskit.io._foreign import (
     check_targets,
     fit_spans,
     loaded,
-    loads_json,
     raise_if_errors,
     undecodable,
 )
+from biaskit.io._json import loads_json
 from biaskit.io._names import decode_file_stem, safe_file_stem
 from biaskit.io.native import DEFAULT_LIMITS, CheckedCorpus, ReadLimits
 from biaskit.io.offsets import OffsetConverter

@@ -67,10 +67,10 @@ from biaskit.io._foreign import (
     coerce_attribute,
     fit_spans,
     loaded,
-    loads_json,
     raise_if_errors,
     undecodable,
 )
+from biaskit.io._json import loads_json
 from biaskit.io.native import CheckedCorpus
 from biaskit.io.offsets import OffsetConverter, units_matching
 from biaskit.model import AttributeValue, Document, FrozenMap, JsonValue, Span
