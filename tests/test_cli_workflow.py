@@ -122,6 +122,37 @@ def test_save_spans_needs_the_documents_and_keeps_other_files(
         save_spans(corpus.with_annotations([new]), copy, "c")
 
 
+def test_save_spans_refuses_spans_the_folder_schema_cannot_hold(corpus_dir: Path) -> None:
+    corpus = biaskit.load_corpus(corpus_dir)
+    before = snapshot(corpus_dir)
+    doc = corpus.document("d")
+    unknown = AnnotationSet(doc, "c", [Span(0, 3, "ATTRIBUTION"), Span(4, 6, "ATTRIBUTION")])
+    with pytest.raises(biaskit.BiaskitError, match=r"unknown label 'ATTRIBUTION'.*\(2 spans\)"):
+        save_spans(corpus.with_annotations([unknown]), corpus_dir, "c")
+    attribute = AnnotationSet(doc, "a", [Span(0, 3, "EPITHET", attributes={"origin": "x"})])
+    with pytest.raises(biaskit.BiaskitError, match="origin"):
+        save_spans(
+            corpus.with_annotations([attribute], replace=True), corpus_dir, "a", overwrite=True
+        )
+    assert snapshot(corpus_dir) == before
+
+
+def test_annotate_refuses_a_corpus_whose_schema_lacks_the_rule_labels(tmp_path: Path) -> None:
+    schema = Schema("s", "1", [LabelSpec("EPITHET")])
+    doc = Document("d", "Reuters reported that the US assassinated the “legendary” general.")
+    corpus_dir = tmp_path / "c"
+    save_corpus(
+        Corpus([doc], schema, [AnnotationSet(doc, "a", [Span(46, 57, "EPITHET")])]), corpus_dir
+    )
+    before = snapshot(corpus_dir)
+    result = run("annotate", "--rules", str(corpus_dir))
+    assert result.returncode == 2
+    assert "cannot hold its spans" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert snapshot(corpus_dir) == before
+    assert run("validate", "--strict", str(corpus_dir)).returncode == 0
+
+
 def test_annotate_with_rules_writes_a_valid_spans_file(tmp_path: Path, repo_root: Path) -> None:
     copy = tmp_path / "annotations"
     shutil.copytree(repo_root / "annotations", copy)

@@ -2271,7 +2271,9 @@ def save_spans(
     OutputExistsError
         If the file exists and ``overwrite`` is false.
     BiaskitError
-        If the folder's ``documents.jsonl`` is missing.
+        If the folder's ``documents.jsonl`` is missing, or its ``schema.json``
+        is missing, unreadable or cannot hold the spans (an unknown label or
+        attribute): nothing is written then, so the folder stays valid.
     """
     root = Path(path)
     if not (root / DOCUMENTS_FILE).is_file():
@@ -2279,8 +2281,33 @@ def save_spans(
     target = root / SPANS_DIR / f"{safe_file_stem(annotator)}.jsonl"
     if target.exists() and not overwrite:
         raise OutputExistsError(f"{target} exists; pass overwrite=True (--overwrite) to replace it")
+    sets = corpus.annotation_sets(annotator=annotator)
+    _check_spans_fit(root, target, sets)
     target.parent.mkdir(parents=True, exist_ok=True)
     order = {doc.id: i for i, doc in enumerate(corpus.documents)}
     with atomic_group() as group, group.open(target) as out:
-        _write_spans(out, annotator, corpus.annotation_sets(annotator=annotator), order)
+        _write_spans(out, annotator, sets, order)
     return target
+
+
+def _check_spans_fit(root: Path, target: Path, sets: Iterable[AnnotationSet]) -> None:
+    """Refuse spans that the folder's own schema would reject once written."""
+    schema_path = root / SCHEMA_FILE
+    try:
+        schema = loads_schema(schema_path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BiaskitError(f"cannot read {schema_path}: {exc}") from None
+    except AnnotationError as exc:
+        raise BiaskitError(f"{schema_path} is not a valid schema: {exc}") from None
+    counts: dict[str, int] = {}
+    for aset in sets:
+        for span in aset.spans:
+            for problem in schema.check_span(span):
+                if problem.is_error:
+                    counts[problem.message] = counts.get(problem.message, 0) + 1
+    if counts:
+        found = "; ".join(f"{message} ({n} span{'s' * (n != 1)})" for message, n in counts.items())
+        raise BiaskitError(
+            f"{target} was not written: {schema_path} cannot hold its spans: {found}; "
+            "add them to the schema, or write into a corpus whose schema has them"
+        )
