@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Literal
 
 import pytest
 
@@ -319,3 +320,123 @@ def test_predicting_into_a_corpus_whose_schema_cannot_hold_them_is_refused(
     with pytest.raises(BiaskitError, match=r"schema.json cannot hold the predictions.*KILL"):
         predict_corpus(model, source, source)
     assert files_digest(source) == before
+
+
+# ------------------------------------------------------------ PTC and brat, streamed
+
+Foreign = Literal["ptc", "brat"]
+
+
+def _whole_prediction(model: SpanClassifier, corpus: Corpus) -> Corpus:
+    """The predictions of every document at once, as the corpus the old path built."""
+    documents = list(corpus.documents)
+    marks = boilerplate_of(corpus)
+    predicted = model.predict(documents, boilerplate=[marks[d.id] for d in documents])
+    sets = [
+        biaskit.AnnotationSet(d, "biaskit-baseline", s)
+        for d, s in zip(documents, predicted, strict=True)
+        if s
+    ]
+    return Corpus(documents, corpus.schema, sets)
+
+
+def test_ptc_predictions_stream_the_files_write_ptc_writes_for_the_whole_prediction(
+    model: SpanClassifier, corpus: Corpus, repo_root: Path, tmp_path: Path
+) -> None:
+    whole = _whole_prediction(model, corpus)
+    problems = biaskit.write_ptc(
+        whole, tmp_path / "whole" / "p.labels", annotator="biaskit-baseline", task="flc"
+    )
+    out = tmp_path / "streamed" / "p.labels"
+    summary = predict_corpus(model, repo_root / "annotations", out, to="ptc", batch_chars=1)
+    assert files_digest(tmp_path / "streamed") == files_digest(tmp_path / "whole")
+    assert len(files_digest(tmp_path / "whole")) == len(corpus.documents) + 1  # rows + articles
+    assert (summary.documents, summary.spans) == (len(corpus.documents), len(list(whole.spans())))
+    assert [(p.code, p.message) for p in summary.problems] == [
+        (p.code, p.message) for p in problems
+    ]
+
+
+def test_brat_predictions_stream_the_files_save_brat_writes_for_the_whole_prediction(
+    model: SpanClassifier, corpus: Corpus, repo_root: Path, tmp_path: Path
+) -> None:
+    whole = _whole_prediction(model, corpus)
+    problems = biaskit.save_brat(whole, tmp_path / "whole", annotators=["biaskit-baseline"])
+    summary = predict_corpus(
+        model, repo_root / "annotations", tmp_path / "streamed", to="brat", batch_chars=1
+    )
+    assert files_digest(tmp_path / "streamed") == files_digest(tmp_path / "whole")
+    conf = (tmp_path / "streamed" / "annotation.conf").read_text("utf-8")
+    assert "confidence\tArg:<ENTITY>, Value:" in conf  # every predicted value is listed
+    assert (summary.documents, summary.spans) == (len(corpus.documents), len(list(whole.spans())))
+    assert [(p.code, p.message) for p in summary.problems] == [
+        (p.code, p.message) for p in problems
+    ]
+
+
+@pytest.mark.parametrize(("to", "out", "per_document"), [("ptc", "p.labels", 1), ("brat", "b", 2)])
+def test_foreign_predictions_are_written_as_each_batch_comes(
+    model: SpanClassifier, repo_root: Path, tmp_path: Path, to: Foreign, out: str, per_document: int
+) -> None:
+    pending: list[tuple[int, int]] = []
+
+    def progress(done: int, total: int | None) -> None:
+        # Called before the next batch is predicted: this batch is already on disk.
+        pending.append((done, len(list(tmp_path.rglob("*.tmp")))))
+
+    predict_corpus(
+        model, repo_root / "annotations", tmp_path / out, to=to, batch_chars=1, progress=progress
+    )
+    assert [files for _, files in pending] == [
+        per_document * done + (to == "ptc") for done, _ in pending
+    ]
+    assert not list(tmp_path.rglob("*.tmp"))
+
+
+@pytest.mark.parametrize(("to", "out"), [("ptc", "p.labels"), ("brat", "b")])
+def test_an_interrupted_foreign_prediction_leaves_no_file_and_the_old_output_intact(
+    model: SpanClassifier, repo_root: Path, tmp_path: Path, to: Foreign, out: str
+) -> None:
+    def interrupt(done: int, total: int | None) -> None:
+        if done == 2:
+            raise KeyboardInterrupt
+
+    target = tmp_path / "new" / out
+    with pytest.raises(KeyboardInterrupt):
+        predict_corpus(
+            model, repo_root / "annotations", target, to=to, batch_chars=1, progress=interrupt
+        )
+    assert files_digest(tmp_path / "new") == {}
+    old = tmp_path / "old" / out
+    predict_corpus(model, repo_root / "annotations", old, to=to)
+    before = files_digest(tmp_path / "old")
+    with pytest.raises(KeyboardInterrupt):
+        predict_corpus(
+            model,
+            repo_root / "annotations",
+            old,
+            to=to,
+            batch_chars=1,
+            progress=interrupt,
+            overwrite=True,
+        )
+    assert files_digest(tmp_path / "old") == before
+
+
+def test_brat_predictions_refuse_ids_that_are_one_file_on_a_case_insensitive_disk(
+    tmp_path: Path,
+) -> None:
+    from biaskit import Document, LabelSpec, Schema, Span
+
+    text = "Officials said the US killed him. Tehran vowed revenge."
+    docs = [Document(doc_id, text) for doc_id in ("Doc", "other", "doc")]
+    model = SpanClassifier(random_state=0).fit(docs, [[Span(22, 28, "KILL")]] * 3)
+    source = tmp_path / "source"
+    biaskit.save_corpus(Corpus(docs, Schema("plain", "1", [LabelSpec("KILL")]), []), source)
+    with pytest.raises(BiaskitError, match="case-insensitive"):
+        predict_corpus(model, source, tmp_path / "b", to="brat")
+    assert files_digest(tmp_path / "b") == {}
+    with pytest.raises(BiaskitError, match="case-insensitive"):
+        biaskit.save_brat(
+            _whole_prediction(model, biaskit.load_corpus(source)), tmp_path / "whole"
+        )  # the writer of a whole corpus refuses them too

@@ -53,9 +53,9 @@ from biaskit.corpus import Corpus
 from biaskit.display import Highlighted, highlight, render_html
 from biaskit.errors import AnnotationError, BiaskitError, OutputExistsError, Problem
 from biaskit.io.basil import load_basil
-from biaskit.io.brat import load_brat, save_brat
-from biaskit.io.csv import save_csv
-from biaskit.io.doccano import load_doccano, save_doccano
+from biaskit.io.brat import load_brat, save_brat, write_brat_sets
+from biaskit.io.csv import save_csv, write_csv_lines
+from biaskit.io.doccano import iter_doccano, load_doccano, save_doccano, write_doccano_lines
 from biaskit.io.formats import FORMATS, convert, load_foreign, validate_foreign
 from biaskit.io.labelstudio import load_labelstudio, save_labelstudio
 from biaskit.io.native import (
@@ -68,7 +68,7 @@ from biaskit.io.native import (
     save_corpus,
     save_spans,
 )
-from biaskit.io.ptc import PTC_TECHNIQUES, load_ptc, write_ptc
+from biaskit.io.ptc import PTC_TECHNIQUES, iter_ptc, load_ptc, write_ptc, write_ptc_lines
 from biaskit.io.spacy import from_spacy, read_docbin, to_spacy, write_docbin
 from biaskit.metrics import (
     PRF,
@@ -235,8 +235,10 @@ __all__ = [
     "from_spacy",
     "hedges_and_boosters",
     "highlight",
+    "iter_doccano",
     "iter_documents",
     "iter_predictions",
+    "iter_ptc",
     "iter_spans",
     "krippendorff_alpha",
     "label_rates",
@@ -293,7 +295,11 @@ __all__ = [
     "validate",
     "validate_foreign",
     "variant_terms",
+    "write_brat_sets",
+    "write_csv_lines",
     "write_docbin",
+    "write_doccano_lines",
     "write_ptc",
+    "write_ptc_lines",
     "write_report",
 ]

@@ -305,9 +305,12 @@ def predict_corpus(
     ``documents.jsonl``), ``spans/<annotator>.jsonl`` is written into it;
     otherwise ``out`` becomes a new corpus folder with the schema, the
     documents and the predicted spans. Memory does not grow with the corpus.
-    ``to="ptc"`` (a labels file) and ``to="brat"`` (a folder) keep the
-    predictions in memory until written; for corpora larger than memory,
-    predict to the native format first. Every write is atomic.
+    ``to="ptc"`` (a labels file, with an ``article<ID>.txt`` per document, see
+    :func:`biaskit.write_ptc_lines`) and ``to="brat"`` (a folder of
+    ``.txt``/``.ann`` pairs, see :func:`biaskit.write_brat_sets`) stream
+    too, one document at a time; they keep a hash per document and, for
+    brat, the distinct labels and attribute values for ``annotation.conf``.
+    Every write is atomic: an interrupted one leaves no output behind.
 
     Parameters
     ----------
@@ -521,23 +524,22 @@ def _write_foreign(
     *,
     overwrite: bool,
 ) -> PredictionSummary:
-    from biaskit.corpus import Corpus
+    """Write predictions to PTC or brat as they come, holding one document at a time."""
+    counts = {"documents": 0, "spans": 0}
 
-    schema = loads_schema((root / SCHEMA_FILE).read_text("utf-8"))
-    documents: list[Document] = []
-    sets: list[AnnotationSet] = []
-    for doc, predicted in pairs:
-        documents.append(doc)
-        if predicted:
-            sets.append(AnnotationSet(doc, annotator, predicted))
-    only = Corpus(documents, schema, sets)
+    def sets() -> Iterator[AnnotationSet]:
+        for doc, predicted in pairs:
+            counts["documents"] += 1
+            counts["spans"] += len(predicted)
+            yield AnnotationSet(doc, annotator, predicted)
+
     if to == "ptc":
-        from biaskit.io.ptc import write_ptc
+        from biaskit.io.ptc import write_ptc_lines
 
-        problems = write_ptc(only, target, annotator=annotator, task="flc", overwrite=overwrite)
+        problems = write_ptc_lines(sets(), target, task="flc", overwrite=overwrite)
     else:
-        from biaskit.io.brat import save_brat
+        from biaskit.io.brat import write_brat_sets
 
-        problems = save_brat(only, target, annotators=[annotator], overwrite=overwrite)
-    count = sum(len(s) for s in sets)
-    return PredictionSummary(len(documents), count, target, tuple(problems))
+        schema = loads_schema((root / SCHEMA_FILE).read_text("utf-8"))
+        problems = write_brat_sets(sets(), target, schema=schema, overwrite=overwrite)
+    return PredictionSummary(counts["documents"], counts["spans"], target, tuple(problems))

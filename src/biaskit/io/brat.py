@@ -42,13 +42,14 @@ from __future__ import annotations
 import itertools
 import os
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Literal
 
 from biaskit._atomic import atomic_group
 from biaskit.corpus import Corpus
-from biaskit.errors import Problem
+from biaskit.errors import BiaskitError, Problem
 from biaskit.io._foreign import (
     Found,
     Policy,
@@ -64,10 +65,10 @@ from biaskit.io._foreign import (
 from biaskit.io._names import decode_file_stem, safe_file_stem
 from biaskit.io.native import DEFAULT_LIMITS, CheckedCorpus, ReadLimits
 from biaskit.io.offsets import OffsetConverter, units_matching
-from biaskit.model import AttributeValue, Document, Span
+from biaskit.model import AnnotationSet, AttributeValue, Document, Span
 from biaskit.schema import Schema
 
-__all__ = ["check_brat", "load_brat", "save_brat"]
+__all__ = ["check_brat", "load_brat", "save_brat", "write_brat_sets"]
 
 BratUnit = Literal["codepoint", "crlf-as-one"]
 
@@ -593,29 +594,55 @@ def _ann_lines(
     return lines
 
 
-def _conf(corpus: Corpus) -> str:
-    labels = sorted({s.label for _, s in corpus.spans()} | set(corpus.schema.label_names))
-    attributes: dict[str, set[str]] = {}
-    binary: set[str] = set()
-    for _, span in corpus.spans():
-        for name, value in span.attributes.items():
-            if value is True:
-                binary.add(name)
+class _ConfFacts:
+    """What brat's ``annotation.conf`` says of the spans: their labels and attribute values.
+
+    Gathered span by span, so that a stream of documents can be written
+    without keeping its spans; memory grows with the distinct labels and
+    values only.
+    """
+
+    def __init__(self, schema: Schema) -> None:
+        self.labels: set[str] = set(schema.label_names)
+        self.values: dict[str, set[str]] = {}
+        self.binary: set[str] = set()
+
+    def add(self, spans: Iterable[Span]) -> None:
+        for span in spans:
+            self.labels.add(span.label)
+            for name, value in span.attributes.items():
+                if value is True:
+                    self.binary.add(name)
+                else:
+                    shown = str(value).lower() if isinstance(value, bool) else str(value)
+                    self.values.setdefault(name, set()).add(_encode_value(shown))
+
+    def text(self) -> str:
+        lines = [
+            "# Written by biaskit: the labels and attributes of the exported spans.",
+            "[entities]",
+        ]
+        lines += [label for label in sorted(self.labels) if not any(c.isspace() for c in label)]
+        lines += ["", "[relations]", "", "[events]", "", "[attributes]"]
+        for name in sorted(set(self.values) | self.binary):
+            if any(c.isspace() for c in name):
+                continue
+            values = sorted(
+                self.values.get(name, set()) | ({"true"} if name in self.binary else set())
+            )
+            if name in self.binary and len(values) == 1:
+                lines.append(f"{name}\tArg:<ENTITY>")
             else:
-                shown = str(value).lower() if isinstance(value, bool) else str(value)
-                attributes.setdefault(name, set()).add(_encode_value(shown))
-    lines = ["# Written by biaskit: the labels and attributes of the exported spans.", "[entities]"]
-    lines += [label for label in labels if not any(c.isspace() for c in label)]
-    lines += ["", "[relations]", "", "[events]", "", "[attributes]"]
-    for name in sorted(set(attributes) | binary):
-        if any(c.isspace() for c in name):
-            continue
-        values = sorted(attributes.get(name, set()) | ({"true"} if name in binary else set()))
-        if name in binary and len(values) == 1:
-            lines.append(f"{name}\tArg:<ENTITY>")
-        else:
-            lines.append(f"{name}\tArg:<ENTITY>, Value:{'|'.join(values)}")
-    return "\n".join(lines) + "\n"
+                lines.append(f"{name}\tArg:<ENTITY>, Value:{'|'.join(values)}")
+        return "\n".join(lines) + "\n"
+
+
+def _conf(corpus: Corpus, annotators: Sequence[str]) -> str:
+    facts = _ConfFacts(corpus.schema)
+    for annotator in annotators:
+        for aset in corpus.annotation_sets(annotator=annotator):
+            facts.add(aset.spans)
+    return facts.text()
 
 
 def save_brat(
@@ -666,7 +693,7 @@ def save_brat(
     root = Path(path)
     chosen = list(annotators) if annotators is not None else list(corpus.annotators)
     problems: list[Problem] = []
-    files: dict[Path, str] = {root / "annotation.conf": _conf(corpus)}
+    files: dict[Path, str] = {root / "annotation.conf": _conf(corpus, chosen)}
     for annotator in chosen:
         folder = root / safe_file_stem(annotator)
         for doc in corpus.documents:
@@ -693,4 +720,106 @@ def save_brat(
         for target, content in files.items():
             with group.open(target) as out:
                 out.write(content)
+    return problems
+
+
+def write_brat_sets(
+    sets: Iterable[AnnotationSet],
+    path: str | os.PathLike[str],
+    *,
+    schema: Schema,
+    on_discontinuous: Policy = "report",
+    overwrite: bool = False,
+) -> list[Problem]:
+    r"""Write a stream of annotation sets as :func:`save_brat` writes a corpus.
+
+    Each set becomes ``<annotator>/<document>.txt`` and ``.ann`` as it comes,
+    and ``annotation.conf`` (the schema's labels and the spans' labels and
+    attribute values) is written last; ``sets`` is consumed once, so memory
+    does not grow with the stream beyond the distinct labels and attribute
+    values, a hash per file name and the atomic write's temporary names.
+    Every file is written atomically, together: if a set cannot be written
+    or the iterable raises, nothing is written and existing files are left
+    as they were.
+
+    Parameters
+    ----------
+    sets : iterable of AnnotationSet
+        The sets to write, one per document and annotator.
+    path : path-like
+        The output folder; created if missing.
+    schema : Schema
+        Its labels are declared in ``annotation.conf`` (as :func:`save_brat`
+        declares the corpus schema's).
+    on_discontinuous, overwrite
+        As in :func:`save_brat`.
+
+    Returns
+    -------
+    list of Problem
+        Warnings about spans changed to fit.
+
+    Raises
+    ------
+    AnnotationError
+        If a span cannot be written; nothing is written.
+    BiaskitError
+        If two documents would get the same file on a case-insensitive file system.
+    OutputExistsError
+        If a file exists and ``overwrite`` is false.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> doc = Document("d1", "They are traitors.")
+    >>> sets = (AnnotationSet(doc, "model", [Span(9, 17, "EPITHET")]) for _ in [1])
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "brat"
+    >>> write_brat_sets(sets, out, schema=Schema("s", "1", []))
+    []
+    >>> (out / "model" / "d1.ann").read_text()
+    'T1\tEPITHET 9 17\ttraitors\n'
+    """
+    root = Path(path)
+    conf_file = root / "annotation.conf"
+    check_targets([conf_file], overwrite)
+    problems: list[Problem] = []
+    facts = _ConfFacts(schema)
+    names: set[int] = set()  # hashes of the case-folded file names written
+    folders: set[Path] = set()
+    with atomic_group() as group:
+        for aset in sets:
+            doc, annotator = aset.document, aset.annotator
+            entries, found = fit_spans(
+                aset,
+                overlap=True,
+                discontinuous=True,
+                on_discontinuous=on_discontinuous,
+                target="brat",
+            )
+            problems += found
+            folder = root / safe_file_stem(annotator)
+            if folder not in folders:
+                folder.mkdir(parents=True, exist_ok=True)
+                folders.add(folder)
+            stem = safe_file_stem(doc.id)
+            txt, ann = folder / f"{stem}.txt", folder / f"{stem}.ann"
+            key = hash(unicodedata.normalize("NFC", str(txt)).casefold())
+            if key in names:
+                raise BiaskitError(
+                    f"{txt} would be the same file as one written before it on a "
+                    "case-insensitive file system; rename one of the ids"
+                )
+            names.add(key)
+            check_targets([txt, ann], overwrite)
+            where = f"document {doc.id!r}, annotator {annotator!r}"
+            lines = _ann_lines(doc, entries, problems, where)
+            with group.open(txt) as out:
+                out.write(doc.text)
+            with group.open(ann) as out:
+                out.write("".join(f"{line}\n" for line in lines))
+            facts.add(aset.spans)
+        raise_if_errors(problems, f"{os.fspath(path)}: spans brat cannot hold")
+        root.mkdir(parents=True, exist_ok=True)
+        with group.open(conf_file) as out:
+            out.write(facts.text())
     return problems

@@ -42,16 +42,17 @@ from __future__ import annotations
 import csv
 import io
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from biaskit._atomic import atomic_group
 from biaskit.corpus import Corpus
-from biaskit.errors import Problem
+from biaskit.errors import BiaskitError, Problem
 from biaskit.io._foreign import Policy, check_targets
-from biaskit.model import AttributeValue
+from biaskit.model import AnnotationSet, AttributeValue
+from biaskit.schema import Schema
 
-__all__ = ["CSV_COLUMNS", "save_csv", "spans_csv"]
+__all__ = ["CSV_COLUMNS", "save_csv", "spans_csv", "write_csv_lines"]
 
 CSV_COLUMNS = (
     "document",
@@ -80,6 +81,41 @@ def _cell(value: AttributeValue | None) -> str:
     return str(value)
 
 
+def _columns(text: bool, attribute_names: Sequence[str]) -> list[str]:
+    columns = [c for c in CSV_COLUMNS if text or c != "text"]
+    return columns + [f"attr_{n}" for n in attribute_names]
+
+
+def _rows(aset: AnnotationSet, text: bool, attribute_names: Sequence[str]) -> Iterator[list[str]]:
+    """Yield the rows of one annotation set, in span order."""
+    doc, annotator = aset.document, aset.annotator
+    for span in aset.spans:
+        row = [
+            doc.id,
+            doc.outlet,
+            doc.title or "",
+            doc.date or "",
+            doc.url or "",
+            doc.language,
+            annotator,
+            span.id or "",
+            span.group or "",
+            str(span.start),
+            str(span.end),
+            span.label,
+        ]
+        if text:
+            row.append(doc.covered_text(span))
+        row.append(span.note or "")
+        row += [_cell(span.attributes.get(n)) for n in attribute_names]
+        yield row
+
+
+def _schema_attributes(schema: Schema) -> set[str]:
+    names = {a.name for a in schema.common_attributes}
+    return names | {a.name for label in schema.labels for a in label.attributes}
+
+
 def spans_csv(corpus: Corpus, *, annotators: Sequence[str] | None = None, text: bool = True) -> str:
     """Return the CSV text of the corpus's spans (see the module notes for the columns).
 
@@ -93,37 +129,15 @@ def spans_csv(corpus: Corpus, *, annotators: Sequence[str] | None = None, text: 
         Include the ``text`` column (what each span covers).
     """
     chosen = list(annotators) if annotators is not None else list(corpus.annotators)
-    names = {a.name for a in corpus.schema.common_attributes}
-    names |= {a.name for label in corpus.schema.labels for a in label.attributes}
+    names = _schema_attributes(corpus.schema)
     names |= {n for _, span in corpus.spans() for n in span.attributes}
     attribute_names = sorted(names)
-    columns = [c for c in CSV_COLUMNS if text or c != "text"]
-    columns += [f"attr_{n}" for n in attribute_names]
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(columns)
+    writer.writerow(_columns(text, attribute_names))
     for doc in corpus.documents:
         for annotator in chosen:
-            for span in corpus.annotation_set(doc.id, annotator).spans:
-                row = [
-                    doc.id,
-                    doc.outlet,
-                    doc.title or "",
-                    doc.date or "",
-                    doc.url or "",
-                    doc.language,
-                    annotator,
-                    span.id or "",
-                    span.group or "",
-                    str(span.start),
-                    str(span.end),
-                    span.label,
-                ]
-                if text:
-                    row.append(doc.covered_text(span))
-                row.append(span.note or "")
-                row += [_cell(span.attributes.get(n)) for n in attribute_names]
-                writer.writerow(row)
+            writer.writerows(_rows(corpus.annotation_set(doc.id, annotator), text, attribute_names))
     return buffer.getvalue()
 
 
@@ -162,12 +176,102 @@ def save_csv(
     list of Problem
         Always empty: every span fits a row.
     """
+    chosen = list(annotators) if annotators is not None else list(corpus.annotators)
+    sets = (
+        corpus.annotation_set(doc.id, annotator) for doc in corpus.documents for annotator in chosen
+    )
+    names = {n for _, span in corpus.spans() for n in span.attributes}
+    write_csv_lines(
+        sets,
+        path,
+        schema=corpus.schema,
+        attributes=names,
+        text=text,
+        bom=bom,
+        overwrite=overwrite,
+    )
+    return []
+
+
+def write_csv_lines(
+    sets: Iterable[AnnotationSet],
+    path: str | os.PathLike[str],
+    *,
+    schema: Schema | None = None,
+    attributes: Iterable[str] = (),
+    text: bool = True,
+    bom: bool = False,
+    overwrite: bool = False,
+) -> int:
+    """Write the spans CSV of a stream of annotation sets, one set at a time, atomically.
+
+    The rows are those of :func:`spans_csv`, in the order the sets come;
+    ``sets`` is consumed once, so memory does not grow with the stream. The
+    header comes first, so the ``attr_<name>`` columns cannot be learnt from
+    the spans: they are the attributes ``schema`` declares (as in
+    :func:`save_csv`) and those named in ``attributes``. Given the corpus's
+    schema and its spans' attribute names, the file is :func:`save_csv`'s,
+    byte for byte. If the iterable raises or a span has an attribute with no
+    column, nothing is written and an existing file is left as it was.
+
+    Parameters
+    ----------
+    sets : iterable of AnnotationSet
+        The spans and their documents, any annotators.
+    path : path-like
+        The file to write; its folder is created if missing.
+    schema : Schema, optional
+        Its attributes get columns.
+    attributes : iterable of str
+        More attribute names to give columns.
+    text, bom, overwrite
+        As in :func:`save_csv`.
+
+    Returns
+    -------
+    int
+        The number of span rows written (the header not counted).
+
+    Raises
+    ------
+    BiaskitError
+        If a span carries an attribute that has no column.
+    OutputExistsError
+        If ``path`` exists and ``overwrite`` is false.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from biaskit import Document, Span
+    >>> doc = Document("d1", "The US killed him.")
+    >>> sets = (AnnotationSet(doc, "alice", [Span(7, 13, "EVENT_TERM")]) for _ in range(1))
+    >>> path = Path(tempfile.mkdtemp()) / "spans.csv"
+    >>> write_csv_lines(sets, path, attributes=["confidence"])
+    1
+    >>> path.read_text(encoding="utf-8").splitlines()[1]
+    'd1,unknown,,,,en,alice,,,7,13,EVENT_TERM,killed,,'
+    """
     target = Path(path)
-    content = spans_csv(corpus, annotators=annotators, text=text)
+    names = set(attributes) | (set() if schema is None else _schema_attributes(schema))
+    attribute_names = sorted(names)
     check_targets([target], overwrite)
     target.parent.mkdir(parents=True, exist_ok=True)
+    count = 0
     with atomic_group() as group, group.open(target) as out:
         if bom:
             out.write("\ufeff")
-        out.write(content)
-    return []
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(_columns(text, attribute_names))
+        for aset in sets:
+            for span in aset.spans:
+                unknown = sorted(set(span.attributes) - names)
+                if unknown:
+                    raise BiaskitError(
+                        f"document {aset.document.id!r}, annotator {aset.annotator!r}: span "
+                        f"{span.label} [{span.start}, {span.end}) has attribute "
+                        f"{unknown[0]!r}, which has no column; expected only attributes of the "
+                        "schema or of attributes= (columns come before the first row)"
+                    )
+            writer.writerows(_rows(aset, text, attribute_names))
+            count += len(aset.spans)
+    return count

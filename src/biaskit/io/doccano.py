@@ -57,14 +57,16 @@ import bisect
 import json
 import os
 import unicodedata
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal, Protocol
+
+import attrs
 
 from biaskit._atomic import atomic_group
 from biaskit.checks import splits_cluster
 from biaskit.corpus import Corpus
-from biaskit.errors import Problem
+from biaskit.errors import AnnotationError, BiaskitError, Problem
 from biaskit.io._foreign import (
     Found,
     Policy,
@@ -80,10 +82,17 @@ from biaskit.io._json import loads_json
 from biaskit.io._names import decode_file_stem, safe_file_stem
 from biaskit.io.native import DEFAULT_LIMITS, CheckedCorpus, ReadLimits
 from biaskit.io.offsets import OffsetConverter
-from biaskit.model import Document, FrozenMap, JsonValue, Span
+from biaskit.model import AnnotationSet, Document, FrozenMap, JsonValue, Span
 from biaskit.schema import Schema
 
-__all__ = ["GraphemeConverter", "check_doccano", "load_doccano", "save_doccano"]
+__all__ = [
+    "GraphemeConverter",
+    "check_doccano",
+    "iter_doccano",
+    "load_doccano",
+    "save_doccano",
+    "write_doccano_lines",
+]
 
 DoccanoUnit = Literal["utf16", "codepoint", "grapheme"]
 
@@ -266,6 +275,48 @@ def _files(root: Path) -> list[Path]:
     return [root]
 
 
+def _records(
+    path: str | os.PathLike[str],
+    unit: DoccanoUnit,
+    annotator: str | None,
+    reading: Reading,
+    limits: ReadLimits,
+) -> Iterator[tuple[str, int, str, Any]]:
+    """Yield ``(file shown, line, annotator, parsed JSON)`` for each record, in file order.
+
+    The reading of files and lines that :func:`check_doccano` and
+    :func:`iter_doccano` share: file-level problems (a bad unit, a missing
+    path, no ``.jsonl`` file, a line that is not JSON...) go to ``reading``.
+    """
+    root = Path(path)
+    shown_root = os.fspath(path)
+    if unit not in ("utf16", "codepoint", "grapheme"):
+        reading.error(
+            f"unknown offset unit {unit!r}; expected utf16, codepoint or grapheme",
+            "usage",
+            shown_root,
+        )
+        return
+    if not root.exists():
+        reading.error(f"no such file or folder: {shown_root}", "not-found", shown_root)
+        return
+    files = _files(root)
+    if not files:
+        reading.error("expected .jsonl files in the folder, found none", "not-a-corpus", shown_root)
+    for file in files:
+        shown = shown_root if file == root else str(Path(shown_root) / file.name)
+        name = annotator if annotator is not None and file == root else decode_file_stem(file.stem)
+        if file.name == "all.jsonl":
+            reading.warn(
+                "doccano's all.jsonl merges every annotator's spans without saying whose they "
+                "are; export one file per user to keep attribution",
+                "no-attribution",
+                shown,
+            )
+        for number, record in _lines(file, shown, reading, limits):
+            yield shown, number, name, record
+
+
 def check_doccano(
     path: str | os.PathLike[str],
     *,
@@ -300,36 +351,11 @@ def check_doccano(
         A longer line than ``limits.max_line_bytes`` is reported
         (``line-too-long``) and skipped unread.
     """
-    root = Path(path)
-    shown_root = os.fspath(path)
     reading = Reading()
-    if unit not in ("utf16", "codepoint", "grapheme"):
-        reading.error(
-            f"unknown offset unit {unit!r}; expected utf16, codepoint or grapheme",
-            "usage",
-            shown_root,
-        )
-        return reading.finish(schema)
-    if not root.exists():
-        reading.error(f"no such file or folder: {shown_root}", "not-found", shown_root)
-        return reading.finish(schema)
-    files = _files(root)
-    if not files:
-        reading.error("expected .jsonl files in the folder, found none", "not-a-corpus", shown_root)
     users = {str(k): v for k, v in (annotator_names or {}).items()}
     labels = {str(k): v for k, v in (label_names or {}).items()}
-    for file in files:
-        shown = shown_root if file == root else str(Path(shown_root) / file.name)
-        name = annotator if annotator is not None and file == root else decode_file_stem(file.stem)
-        if file.name == "all.jsonl":
-            reading.warn(
-                "doccano's all.jsonl merges every annotator's spans without saying whose they "
-                "are; export one file per user to keep attribution",
-                "no-attribution",
-                shown,
-            )
-        for number, record in _lines(file, shown, reading, limits):
-            _read_record(reading, record, number, shown, name, unit, users, labels)
+    for shown, number, name, record in _records(path, unit, annotator, reading, limits):
+        _read_record(reading, record, number, shown, name, unit, users, labels)
     return reading.finish(schema, label_map)
 
 
@@ -362,6 +388,132 @@ def load_doccano(
         limits=limits,
     )
     return loaded(checked, path)
+
+
+def _text_key(text: str) -> int:
+    """Pack a text's length and 64-bit hash into one int (the length for messages)."""
+    return (len(text) << 64) | (hash(text) & 0xFFFF_FFFF_FFFF_FFFF)
+
+
+@attrs.define
+class _RecordReading(Reading):
+    """The reading of one record, which knows, as hashes, every document read before it.
+
+    ``texts`` maps the hash of each document id read so far to
+    :func:`_text_key` of its text: about 100 bytes per document, never the
+    texts, so that a repeated id with a different text is still an error.
+    (Two ids with one 64-bit hash would be taken for one: a chance of about
+    one in 10^7 for a million documents.)
+    """
+
+    texts: dict[int, int] = attrs.field(factory=dict)
+
+    def add_document(
+        self, doc: Document, path: str, line: int | None = None, *, record: str = ""
+    ) -> bool:
+        """Add the record's document; one read before under its id must have had its text."""
+        key, value = hash(doc.id), _text_key(doc.text)
+        known = self.texts.setdefault(key, value)
+        if known != value:
+            # The message of Reading.add_document, which compares the texts themselves.
+            self.error(
+                f"document {doc.id!r} has a different text here than where it was first "
+                f"read ({len(doc.text)} vs {known >> 64} code points); expected one text "
+                "per document",
+                "text-differs",
+                path,
+                line,
+            )
+            return False
+        return super().add_document(doc, path, line, record=record)
+
+
+def _raise_errors(problems: Sequence[Problem], where: str) -> None:
+    errors = [p for p in problems if p.is_error]
+    if errors:
+        raise AnnotationError(errors, summary=f"{where}: {len(errors)} error(s); reading stopped")
+
+
+def iter_doccano(
+    path: str | os.PathLike[str],
+    *,
+    unit: DoccanoUnit = "utf16",
+    annotator: str | None = None,
+    annotator_names: Mapping[str, str] | None = None,
+    label_names: Mapping[str, str] | None = None,
+    label_map: Mapping[str, str] | None = None,
+    schema: Schema | None = None,
+    limits: ReadLimits = DEFAULT_LIMITS,
+) -> Iterator[AnnotationSet]:
+    r"""Stream doccano JSONL as annotation sets, one record at a time, in file order.
+
+    Each record is read and checked as :func:`check_doccano` reads and checks
+    it (the same problems, codes and messages), holding only that record in
+    memory, plus a hash of each document id and text read: memory does not
+    grow with the file beyond that, about 100 bytes per document. A record
+    yields one set per annotator it holds (the file's annotator, or each
+    ``user`` of the 1.x ``annotations`` shape, in name order), empty when it
+    has no span. A document id read before with a different text is an
+    error (``text-differs``); with the same text, its record yields sets of
+    its own (:func:`load_doccano` merges them into one set per annotator).
+
+    What needs the whole file is not checked: overlaps between spans of
+    different records of one document and annotator, and, without
+    ``schema``, that every label could go into one schema (no schema is
+    inferred; each record's labels are checked to be valid label names).
+    Warnings are not reported: :func:`check_doccano` gives them.
+
+    Parameters
+    ----------
+    path, unit, annotator, annotator_names, label_names, label_map, limits
+        As in :func:`check_doccano`.
+    schema : Schema, optional
+        Check each span's label and attributes against it.
+
+    Yields
+    ------
+    AnnotationSet
+        A document (its id, text and fields as in the record) and one
+        annotator's spans over it, in code points.
+
+    Raises
+    ------
+    AnnotationError
+        At the first record (or line) with an error, holding its errors with
+        their file and line; the sets of the records before it have been
+        yielded.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "alice.jsonl"
+    >>> lines = ['{"id": 1, "text": "😀 killed", "label": [[3, 9, "EVENT_TERM"]]}',
+    ...          '{"id": 2, "text": "no spans"}', '{"id": 3, "text": "x", "label": [[0, 5, "X"]]}']
+    >>> _ = path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    >>> sets = iter_doccano(path)
+    >>> first, second = next(sets), next(sets)
+    >>> [(s.start, s.end, s.label) for s in first.spans], second.document.id, second.spans
+    ([(2, 8, 'EVENT_TERM')], '2', ())
+    >>> try:
+    ...     next(sets)
+    ... except AnnotationError as exc:
+    ...     print([(p.line, p.code) for p in exc.problems])
+    [(3, 'offset-range')]
+    """
+    files = Reading()  # problems of files and lines, outside any record
+    users = {str(k): v for k, v in (annotator_names or {}).items()}
+    labels = {str(k): v for k, v in (label_names or {}).items()}
+    texts: dict[int, int] = {}
+    for shown, number, name, record in _records(path, unit, annotator, files, limits):
+        _raise_errors(files.problems, os.fspath(path))  # a line before this one was unreadable
+        files.problems.clear()
+        reading = _RecordReading(texts=texts)
+        _read_record(reading, record, number, shown, name, unit, users, labels)
+        checked = reading.finish(schema, label_map)
+        _raise_errors(checked.problems, os.fspath(path))
+        assert checked.corpus is not None  # no error: finish built it
+        yield from checked.corpus.annotations
+    _raise_errors(files.problems, os.fspath(path))
 
 
 def _document(reading: Reading, record: dict[str, Any], number: int, shown: str) -> Document | None:
@@ -566,6 +718,74 @@ def _thaw(value: JsonValue) -> Any:
     return value
 
 
+def _record_line(
+    aset: AnnotationSet,
+    unit: DoccanoUnit,
+    overlap: bool,
+    on_overlap: Policy,
+    on_discontinuous: Policy,
+    problems: list[Problem],
+) -> tuple[str, int]:
+    r"""Render one annotation set as a doccano line (with its ``\n``).
+
+    Problems go to ``problems``; also returns how many spans lost their
+    attributes or note (doccano holds neither).
+    """
+    doc, annotator = aset.document, aset.annotator
+    entries, found = fit_spans(
+        aset,
+        overlap=overlap,
+        discontinuous=False,
+        on_overlap=on_overlap,
+        on_discontinuous=on_discontinuous,
+        target="doccano",
+    )
+    problems += found
+    converter = _converter(doc.text, unit)
+    labels = []
+    dropped = 0
+    for (span,) in entries:
+        dropped += bool(span.attributes) or span.note is not None
+        try:
+            labels.append(
+                [
+                    converter.from_codepoint(span.start),
+                    converter.from_codepoint(span.end),
+                    span.label,
+                ]
+            )
+        except ValueError as exc:
+            problems.append(
+                Problem(
+                    f"document {doc.id!r}, annotator {annotator!r}: span {span.label} "
+                    f"[{span.start}, {span.end}) cannot be counted in {unit}: {exc}",
+                    "unwritable",
+                )
+            )
+    record: dict[str, Any] = {"id": doc.id, "text": doc.text, "label": labels}
+    record["outlet"] = doc.outlet
+    for key in ("title", "url", "date"):
+        if getattr(doc, key) is not None:
+            record[key] = getattr(doc, key)
+    record["language"] = doc.language
+    if doc.metadata:
+        record["metadata"] = _thaw(doc.metadata)
+    return json.dumps(record, ensure_ascii=False, allow_nan=False) + "\n", dropped
+
+
+def _dropped(annotator: str, dropped: int) -> list[Problem]:
+    if not dropped:
+        return []
+    return [
+        Problem(
+            f"annotator {annotator!r}: {dropped} span(s) carry attributes or a note, "
+            "which doccano cannot hold; they are written without them",
+            "not-written",
+            "warning",
+        )
+    ]
+
+
 def save_doccano(
     corpus: Corpus,
     path: str | os.PathLike[str],
@@ -583,7 +803,8 @@ def save_doccano(
     the document's ``outlet``, ``title``, ``url``, ``date``, ``language`` and
     ``metadata`` as extra keys (doccano keeps them as metadata and exports
     them back). Every document is written for every annotator, with no spans
-    where they marked none.
+    where they marked none. To write a stream of annotation sets without
+    building a corpus, see :func:`write_doccano_lines`.
 
     Parameters
     ----------
@@ -616,53 +837,11 @@ def save_doccano(
         lines = []
         dropped = 0
         for doc in corpus.documents:
-            entries, found = fit_spans(
-                corpus.annotation_set(doc.id, annotator),
-                overlap=overlap,
-                discontinuous=False,
-                on_overlap=on_overlap,
-                on_discontinuous=on_discontinuous,
-                target="doccano",
-            )
-            problems += found
-            converter = _converter(doc.text, unit)
-            labels = []
-            for (span,) in entries:
-                dropped += bool(span.attributes) or span.note is not None
-                try:
-                    labels.append(
-                        [
-                            converter.from_codepoint(span.start),
-                            converter.from_codepoint(span.end),
-                            span.label,
-                        ]
-                    )
-                except ValueError as exc:
-                    problems.append(
-                        Problem(
-                            f"document {doc.id!r}, annotator {annotator!r}: span {span.label} "
-                            f"[{span.start}, {span.end}) cannot be counted in {unit}: {exc}",
-                            "unwritable",
-                        )
-                    )
-            record: dict[str, Any] = {"id": doc.id, "text": doc.text, "label": labels}
-            record["outlet"] = doc.outlet
-            for key in ("title", "url", "date"):
-                if getattr(doc, key) is not None:
-                    record[key] = getattr(doc, key)
-            record["language"] = doc.language
-            if doc.metadata:
-                record["metadata"] = _thaw(doc.metadata)
-            lines.append(json.dumps(record, ensure_ascii=False, allow_nan=False) + "\n")
-        if dropped:
-            problems.append(
-                Problem(
-                    f"annotator {annotator!r}: {dropped} span(s) carry attributes or a note, "
-                    "which doccano cannot hold; they are written without them",
-                    "not-written",
-                    "warning",
-                )
-            )
+            aset = corpus.annotation_set(doc.id, annotator)
+            line, lost = _record_line(aset, unit, overlap, on_overlap, on_discontinuous, problems)
+            lines.append(line)
+            dropped += lost
+        problems += _dropped(annotator, dropped)
         files[root / f"{safe_file_stem(annotator)}.jsonl"] = "".join(lines)
     raise_if_errors(problems, f"{os.fspath(path)}: spans doccano cannot hold")
     check_targets(files, overwrite)
@@ -671,4 +850,82 @@ def save_doccano(
         for target, content in files.items():
             with group.open(target) as out:
                 out.write(content)
+    return problems
+
+
+def write_doccano_lines(
+    sets: Iterable[AnnotationSet],
+    path: str | os.PathLike[str],
+    *,
+    unit: DoccanoUnit = "utf16",
+    overlap: bool = True,
+    on_overlap: Policy = "report",
+    on_discontinuous: Policy = "report",
+    overwrite: bool = False,
+) -> list[Problem]:
+    """Write a stream of one annotator's annotation sets as one doccano JSONL file.
+
+    Each set becomes one line, as :func:`save_doccano` writes it, in the
+    order given; ``sets`` is consumed once, one set at a time, so memory does
+    not grow with the stream. The file is written atomically: if a set
+    cannot be written (a span under a ``report`` policy, an offset that
+    cannot be counted in ``unit``) or the iterable raises, nothing is written
+    and an existing file is left as it was.
+
+    Parameters
+    ----------
+    sets : iterable of AnnotationSet
+        The records, all by one annotator (a doccano file is one annotator's).
+    path : path-like
+        The ``.jsonl`` file to write; its folder is created if missing.
+    unit, overlap, on_overlap, on_discontinuous, overwrite
+        As in :func:`save_doccano`.
+
+    Returns
+    -------
+    list of Problem
+        Warnings: spans changed to fit (one per span), and one for the spans
+        whose attributes or notes doccano cannot hold.
+
+    Raises
+    ------
+    AnnotationError
+        Holding every problem, if a span cannot be written.
+    BiaskitError
+        If the sets are by more than one annotator.
+    OutputExistsError
+        If ``path`` exists and ``overwrite`` is false.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> doc = Document("d1", "😀 killed")
+    >>> sets = (AnnotationSet(doc, "alice", [Span(2, 8, "EVENT_TERM")]) for _ in range(1))
+    >>> path = Path(tempfile.mkdtemp()) / "alice.jsonl"
+    >>> write_doccano_lines(sets, path)
+    []
+    >>> json.loads(path.read_text(encoding="utf-8"))["label"]       # UTF-16 offsets by default
+    [[3, 9, 'EVENT_TERM']]
+    """
+    target = Path(path)
+    check_targets([target], overwrite)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    problems: list[Problem] = []
+    annotator: str | None = None
+    dropped = 0
+    with atomic_group() as group, group.open(target) as out:
+        for aset in sets:
+            if annotator is None:
+                annotator = aset.annotator
+            elif aset.annotator != annotator:
+                raise BiaskitError(
+                    f"document {aset.document.id!r}: a set by {aset.annotator!r} after sets by "
+                    f"{annotator!r}; expected one annotator per doccano file"
+                )
+            line, lost = _record_line(aset, unit, overlap, on_overlap, on_discontinuous, problems)
+            out.write(line)
+            dropped += lost
+        if annotator is not None:
+            problems += _dropped(annotator, dropped)
+        raise_if_errors(problems, f"{os.fspath(path)}: spans doccano cannot hold")
     return problems

@@ -46,7 +46,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from pathlib import Path
 from typing import Literal
 
@@ -66,8 +66,10 @@ __all__ = [
     "PTC_TECHNIQUES",
     "PTC_UNKNOWN",
     "PtcTask",
+    "iter_ptc",
     "load_ptc",
     "write_ptc",
+    "write_ptc_lines",
 ]
 
 PTC_TECHNIQUES: tuple[str, ...] = (
@@ -243,6 +245,48 @@ def _title(text: str) -> str | None:
     return first or None
 
 
+def _article_files(folder: Path) -> list[tuple[str, Path]]:
+    """Return ``(document id, path)`` of every ``article<ID>.txt`` of the folder, by name."""
+    found = []
+    for path in sorted(folder.glob("article*.txt")):
+        match = _ARTICLE.fullmatch(path.name)
+        if match is not None:
+            found.append((match.group(1), path))
+    if not found:
+        raise BiaskitError(f"{folder}: expected article<ID>.txt files, found none")
+    return found
+
+
+def _article(doc_id: str, path: Path) -> Document:
+    text = _read_article(path)
+    return Document(doc_id, text, title=_title(text), metadata={"ptc_file": path.name})
+
+
+def _unknown(row: _Row, folder: Path, labels: Path) -> Problem:
+    return Problem(
+        f"article {row.doc_id!r} is not in {folder} (expected a file article{row.doc_id}.txt)",
+        "unknown-document",
+        path=str(labels),
+        line=row.line,
+        col=1,
+    )
+
+
+def _row_span(row: _Row, doc: Document, converter: OffsetConverter, labels: Path) -> Span | Problem:
+    """Return the span of a row over its article, or the problem with its offsets."""
+    try:
+        return Span(converter.to_codepoint(row.start), converter.to_codepoint(row.end), row.label)
+    except ValueError:
+        return Problem(
+            f"span [{row.start}, {row.end}) ends past the end of article {doc.id!r} "
+            f"({len(doc.text)} code points)",
+            "offset-range",
+            path=str(labels),
+            line=row.line,
+            col=1,
+        )
+
+
 def load_ptc(
     labels: str | os.PathLike[str],
     *,
@@ -292,22 +336,7 @@ def load_ptc(
     folder = _articles_folder(labels_path, None if articles is None else Path(articles))
     techniques = PTC_TECHNIQUES if schema is None else schema.label_names
     rows, kind = _read_rows(labels_path, techniques, limits)
-    documents: list[Document] = []
-    for path in sorted(folder.glob("article*.txt")):
-        match = _ARTICLE.fullmatch(path.name)
-        if match is None:
-            continue
-        text = _read_article(path)
-        documents.append(
-            Document(
-                match.group(1),
-                text,
-                title=_title(text),
-                metadata={"ptc_file": path.name},
-            )
-        )
-    if not documents:
-        raise BiaskitError(f"{folder}: expected article<ID>.txt files, found none")
+    documents = [_article(doc_id, path) for doc_id, path in _article_files(folder)]
     by_id = {doc.id: doc for doc in documents}
     converters = {doc.id: OffsetConverter(doc.text, "codepoint") for doc in documents}
     spans: dict[str, list[Span]] = {}
@@ -315,33 +344,13 @@ def load_ptc(
     for row in rows:
         doc = by_id.get(row.doc_id)
         if doc is None:
-            problems.append(
-                Problem(
-                    f"article {row.doc_id!r} is not in {folder} "
-                    f"(expected a file article{row.doc_id}.txt)",
-                    "unknown-document",
-                    path=str(labels_path),
-                    line=row.line,
-                    col=1,
-                )
-            )
+            problems.append(_unknown(row, folder, labels_path))
             continue
-        try:
-            start = converters[doc.id].to_codepoint(row.start)
-            end = converters[doc.id].to_codepoint(row.end)
-        except ValueError:
-            problems.append(
-                Problem(
-                    f"span [{row.start}, {row.end}) ends past the end of article {doc.id!r} "
-                    f"({len(doc.text)} code points)",
-                    "offset-range",
-                    path=str(labels_path),
-                    line=row.line,
-                    col=1,
-                )
-            )
+        found = _row_span(row, doc, converters[doc.id], labels_path)
+        if isinstance(found, Problem):
+            problems.append(found)
             continue
-        spans.setdefault(doc.id, []).append(Span(start, end, row.label))
+        spans.setdefault(doc.id, []).append(found)
     if problems:
         raise AnnotationError(problems, f"{labels_path}: {len(problems)} bad row(s)")
     if kind == "si":
@@ -354,6 +363,77 @@ def load_ptc(
     return Corpus(documents, schema if schema is not None else _schema(names), sets)
 
 
+def iter_ptc(
+    labels: str | os.PathLike[str],
+    articles: str | os.PathLike[str] | None = None,
+    *,
+    annotator: str = "gold",
+    schema: Schema | None = None,
+    limits: ReadLimits = DEFAULT_LIMITS,
+) -> Iterator[AnnotationSet]:
+    r"""Stream a PTC labels file and its articles as annotation sets, one article at a time.
+
+    The rows are read and checked first, as :func:`load_ptc` reads them, and
+    held grouped by article (a row is a few numbers and a label: small beside
+    the articles); then each article file is read in turn, in file-name
+    order, and yielded with its spans, so that one article's text is in
+    memory at a time. Every article yields a set, empty when no row names it.
+
+    Parameters
+    ----------
+    labels, articles, annotator, schema, limits
+        As in :func:`load_ptc`.
+
+    Yields
+    ------
+    AnnotationSet
+        An article as a document (as :func:`load_ptc` makes it) and its spans
+        under ``annotator``.
+
+    Raises
+    ------
+    AnnotationError
+        Before any set, if rows are malformed or name an article that is not
+        in the folder; at an article, if one of its rows points past the end
+        of its text or the article is not UTF-8 (the sets before it have been
+        yielded). Every problem names the file and line.
+    BiaskitError
+        If the files cannot be read or the folder holds no article.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> root = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (root / "article1.txt").write_text("Title\n\nThey are traitors.\n", encoding="utf-8")
+    >>> _ = (root / "article2.txt").write_text("Nothing here.\n", encoding="utf-8")
+    >>> _ = (root / "si.labels").write_text("1\t16\t24\n")
+    >>> [(s.document.id, [(x.start, x.end, x.label) for x in s.spans])
+    ...  for s in iter_ptc(root / "si.labels")]
+    [('1', [(16, 24, 'PROPAGANDA')]), ('2', [])]
+    """
+    labels_path = Path(labels)
+    folder = _articles_folder(labels_path, None if articles is None else Path(articles))
+    techniques = PTC_TECHNIQUES if schema is None else schema.label_names
+    rows, _ = _read_rows(labels_path, techniques, limits)
+    files = _article_files(folder)
+    ids = {doc_id for doc_id, _ in files}
+    unknown = [_unknown(row, folder, labels_path) for row in rows if row.doc_id not in ids]
+    if unknown:
+        raise AnnotationError(unknown, f"{labels_path}: {len(unknown)} bad row(s)")
+    by_doc: dict[str, list[_Row]] = {}
+    for row in rows:
+        by_doc.setdefault(row.doc_id, []).append(row)
+    del rows
+    for doc_id, path in files:
+        doc = _article(doc_id, path)
+        converter = OffsetConverter(doc.text, "codepoint")
+        found = [_row_span(row, doc, converter, labels_path) for row in by_doc.pop(doc_id, [])]
+        problems = [f for f in found if isinstance(f, Problem)]
+        if problems:
+            raise AnnotationError(problems, f"{labels_path}: {len(problems)} bad row(s)")
+        yield AnnotationSet(doc, annotator, [f for f in found if isinstance(f, Span)])
+
+
 def _check_id(doc_id: str) -> None:
     if not _SAFE_ID.fullmatch(doc_id):
         raise BiaskitError(
@@ -362,25 +442,35 @@ def _check_id(doc_id: str) -> None:
         )
 
 
-def _rows(corpus: Corpus, annotator: str, task: PtcTask) -> Iterator[str]:
-    for doc in corpus.documents:
-        aset = corpus.annotation_set(doc.id, annotator)
-        converter = OffsetConverter(doc.text, "codepoint")
-        seen: set[tuple[int, int]] = set()
-        for span in aset.spans:
-            start, end = converter.from_codepoint(span.start), converter.from_codepoint(span.end)
-            if task == "si":
-                if (start, end) in seen:
-                    continue  # one row per stretch: SI rows carry no label
-                seen.add((start, end))
-                yield f"{doc.id}\t{start}\t{end}\n"
-            else:
-                if "\t" in span.label or "\n" in span.label or "\r" in span.label:
-                    raise BiaskitError(
-                        f"label {span.label!r} in document {doc.id!r} holds a tab or line "
-                        "break, which a PTC row cannot store"
-                    )
-                yield f"{doc.id}\t{span.label}\t{start}\t{end}\n"
+def _set_rows(aset: AnnotationSet, task: PtcTask) -> Iterator[str]:
+    """Yield the rows of one annotation set, in span order."""
+    doc = aset.document
+    converter = OffsetConverter(doc.text, "codepoint")
+    seen: set[tuple[int, int]] = set()
+    for span in aset.spans:
+        start, end = converter.from_codepoint(span.start), converter.from_codepoint(span.end)
+        if task == "si":
+            if (start, end) in seen:
+                continue  # one row per stretch: SI rows carry no label
+            seen.add((start, end))
+            yield f"{doc.id}\t{start}\t{end}\n"
+        else:
+            if "\t" in span.label or "\n" in span.label or "\r" in span.label:
+                raise BiaskitError(
+                    f"label {span.label!r} in document {doc.id!r} holds a tab or line "
+                    "break, which a PTC row cannot store"
+                )
+            yield f"{doc.id}\t{span.label}\t{start}\t{end}\n"
+
+
+def _articles_beside(labels_path: Path) -> Path:
+    split = _split_name(labels_path)
+    return labels_path.parent / f"{split}-articles" if split else labels_path.parent
+
+
+def _refuse_existing(target: Path, overwrite: bool) -> None:
+    if not overwrite and target.exists():
+        raise OutputExistsError(f"{target} exists; pass overwrite=True (--overwrite) to replace it")
 
 
 def write_ptc(
@@ -398,7 +488,8 @@ def write_ptc(
     split prefix (``dev-task-si.labels`` → ``dev-articles/``), else beside it,
     which is where :func:`load_ptc` looks for them. Rows come in corpus
     document order, then span order. All files are written atomically,
-    together.
+    together. To write a stream of annotation sets without building a corpus
+    (predictions, say), see :func:`write_ptc_lines`.
 
     Parameters
     ----------
@@ -434,36 +525,110 @@ def write_ptc(
     if task not in ("si", "flc"):
         raise BiaskitError(f"task must be 'si' or 'flc', not {task!r}")
     labels_path = Path(out)
-    split = _split_name(labels_path)
-    folder = labels_path.parent / f"{split}-articles" if split else labels_path.parent
+    folder = _articles_beside(labels_path)
+    # Checked before anything is created: the corpus is in memory anyway.
     for doc in corpus.documents:
         _check_id(doc.id)
-    rows = list(_rows(corpus, annotator, task))
     targets = [labels_path]
     if write_articles:
         targets += [folder / f"article{doc.id}.txt" for doc in corpus.documents]
-    if not overwrite:
-        for target in targets:
-            if target.exists():
-                raise OutputExistsError(
-                    f"{target} exists; pass overwrite=True (--overwrite) to replace it"
-                )
+    for target in targets:
+        _refuse_existing(target, overwrite)
+    sets = (corpus.annotation_set(doc.id, annotator) for doc in corpus.documents)
+    return write_ptc_lines(
+        sets, labels_path, task=task, overwrite=overwrite, write_articles=write_articles
+    )
+
+
+def write_ptc_lines(
+    sets: Iterable[AnnotationSet],
+    out: str | os.PathLike[str],
+    *,
+    task: PtcTask,
+    overwrite: bool = False,
+    write_articles: bool = True,
+) -> list[Problem]:
+    r"""Write a stream of annotation sets as a PTC labels file, with the articles.
+
+    Each set's rows are written as it comes, in the order given, and its
+    document's text as ``article<ID>.txt`` (where :func:`write_ptc` puts
+    it); ``sets`` is consumed once, one set at a time, so memory does not
+    grow with the stream (beyond a hash per document written and the
+    temporary file names of the atomic write, a few hundred bytes per
+    article). Every file is written atomically, together: if a set cannot be
+    written or the iterable raises, nothing is written and existing files are
+    left as they were. Missing folders are created first.
+
+    Parameters
+    ----------
+    sets : iterable of AnnotationSet
+        One annotator's sets, one per document (a PTC file names no annotator).
+    out : path-like
+        The labels file to write.
+    task, overwrite, write_articles
+        As in :func:`write_ptc`.
+
+    Returns
+    -------
+    list of Problem
+        Warnings about what PTC cannot hold, as :func:`write_ptc` gives them.
+
+    Raises
+    ------
+    BiaskitError
+        If a document id cannot be a safe file name, a label cannot be written
+        in a row, the sets are by more than one annotator, or a document comes
+        twice while articles are written.
+    OutputExistsError
+        If a target exists and ``overwrite`` is false.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> doc = Document("7", "They are traitors.")
+    >>> spans = [Span(9, 17, "Name_Calling,Labeling")]
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "dev-task-flc-tc.labels"
+    >>> write_ptc_lines((AnnotationSet(doc, "model", spans) for _ in [1]), out, task="flc")
+    []
+    >>> out.read_text(), (out.parent / "dev-articles" / "article7.txt").read_text()
+    ('7\tName_Calling,Labeling\t9\t17\n', 'They are traitors.')
+    """
+    if task not in ("si", "flc"):
+        raise BiaskitError(f"task must be 'si' or 'flc', not {task!r}")
+    labels_path = Path(out)
+    folder = _articles_beside(labels_path)
+    _refuse_existing(labels_path, overwrite)
     labels_path.parent.mkdir(parents=True, exist_ok=True)
     if write_articles:
         folder.mkdir(parents=True, exist_ok=True)
-    with atomic_group() as group:
-        with group.open(labels_path) as stream:
-            stream.writelines(rows)
-        if write_articles:
-            for doc in corpus.documents:
-                with group.open(folder / f"article{doc.id}.txt") as stream:
-                    stream.write(doc.text)
-    carried = sum(
-        1
-        for aset in corpus.annotation_sets(annotator=annotator)
-        for span in aset.spans
-        if span.attributes or span.note or span.group
-    )
+    annotator: str | None = None
+    written: set[int] = set()  # hashes of the ids of the articles written
+    carried = 0
+    with atomic_group() as group, group.open(labels_path) as stream:
+        for aset in sets:
+            doc = aset.document
+            _check_id(doc.id)
+            if annotator is None:
+                annotator = aset.annotator
+            elif aset.annotator != annotator:
+                raise BiaskitError(
+                    f"document {doc.id!r}: a set by {aset.annotator!r} after sets by "
+                    f"{annotator!r}; expected one annotator's sets (a PTC file names none)"
+                )
+            stream.writelines(_set_rows(aset, task))
+            carried += sum(1 for span in aset.spans if span.attributes or span.note or span.group)
+            if not write_articles:
+                continue
+            if hash(doc.id) in written:
+                raise BiaskitError(
+                    f"document {doc.id!r} comes twice; expected one set per document, as "
+                    "each is written as one article"
+                )
+            written.add(hash(doc.id))
+            target = folder / f"article{doc.id}.txt"
+            _refuse_existing(target, overwrite)
+            with group.open(target) as article:
+                article.write(doc.text)
     if not carried:
         return []
     return [
