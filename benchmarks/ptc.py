@@ -16,7 +16,10 @@ and prints a JSON summary (also saved as ``DIR/summary.json``): precision,
 recall and F1 of each task with the official formulas
 (:func:`biaskit.metrics.ptc_scores`, :func:`biaskit.metrics.ptc_tc_scores`),
 95% bootstrap confidence intervals over articles, fit seconds (wall and CPU),
-prediction speed in characters per CPU-second, and peak memory.
+the wall seconds of each fit stage (``SpanClassifier.fit_seconds_``),
+prediction speed in characters per CPU-second, and peak memory. ``--n-jobs``
+is passed to both fits (threads over labels and folds; the models are the
+same for any value).
 
 Everything the model chooses (thresholds, gaps) is tuned on the training
 split by out-of-fold predictions; dev is only scored.
@@ -68,6 +71,10 @@ def _prf(report: Any) -> dict[str, float]:
 def _ci(metric: Any, gold: Any, pred: Any, n: int) -> list[float]:
     ci = bootstrap_ci(metric, gold, pred, n_resamples=n, random_state=0)
     return [round(ci.low, 4), round(ci.high, 4)]
+
+
+def _stages(model: SpanClassifier) -> dict[str, float]:
+    return {stage: round(seconds, 1) for stage, seconds in model.fit_seconds_.items()}
 
 
 def _as_corpus(template: biaskit.Corpus, spans: dict[str, list[biaskit.Span]]) -> biaskit.Corpus:
@@ -136,6 +143,7 @@ def main(argv: list[str] | None = None) -> int:
         "gap": model.gaps_["PROPAGANDA"],
         "fit_seconds": round(fit_wall, 1),
         "fit_cpu_seconds": round(fit_cpu, 1),
+        "fit_stage_seconds": _stages(model),
         "peak_memory_mb_after_fit": round(peak_after_si_fit, 1),
         "predict_seconds": round(pred_wall, 2),
         "predict_chars_per_cpu_second": int(dev_chars / max(pred_cpu, 1e-9)),
@@ -201,6 +209,7 @@ def main(argv: list[str] | None = None) -> int:
             "predicted_spans": sum(len(v) for v in flc_pred.values()),
             "fit_seconds": round(flc_fit_wall, 1),
             "fit_cpu_seconds": round(flc_fit_cpu, 1),
+            "fit_stage_seconds": _stages(flc_model),
         }
         # For comparison: SI spans labelled by classify() (not written to a file).
         two_stage = flc_model.classify(dev_docs, predicted)

@@ -8,14 +8,21 @@ from typing import Any
 
 import numpy as np
 import pytest
+import scipy.sparse as sp  # type: ignore[import-untyped, unused-ignore]
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
 import biaskit
 from biaskit import Document, Span
-from biaskit.baseline import ORIGIN, SpanClassifier, TrainingDataError, _PartialCredit
+from biaskit.baseline import (
+    ORIGIN,
+    SpanClassifier,
+    TrainingDataError,
+    _PartialCredit,
+    _with_dense_columns,
+)
 from biaskit.evaluation import training_data
-from biaskit.features import token_frame
+from biaskit.features import CodeEncoder, token_frame
 from biaskit.metrics import ptc_scores
 
 from ._synthetic_spans import synthetic
@@ -235,6 +242,68 @@ def test_fast_partial_credit_equals_the_official_measure() -> None:
         .f1
     )
     assert scorer.f1(starts, ends) == pytest.approx(official, abs=1e-12)
+
+
+def test_fast_partial_credit_of_sorted_disjoint_spans_equals_the_coverage_count() -> None:
+    # Sorted, disjoint candidates (as runs of tokens are) take a prefix-sum
+    # path; given in reverse order they take the character-coverage path.
+    rng = np.random.default_rng(1)
+    docs = [Document(f"d{i}", " ".join(["word"] * 80)) for i in range(4)]
+    frame = token_frame(docs)
+    gold = [
+        [
+            Span(int(a), int(a) + int(w), "X")
+            for a, w in zip(rng.integers(0, 300, 5), rng.integers(2, 60, 5), strict=True)
+        ]
+        for _ in docs
+    ]
+    scorer = _PartialCredit(frame, gold, "X")
+    for _ in range(100):
+        n = int(rng.integers(1, 15))
+        steps = rng.integers(0, 120, 2 * n)  # gaps of 0: candidates that touch
+        steps[1::2] += 1  # no empty candidate
+        edges = np.cumsum(steps)
+        if edges[-1] > scorer.total:
+            continue
+        starts, ends = edges[0::2], edges[1::2]
+        fast = scorer.f1(starts, ends)
+        assert fast == pytest.approx(scorer.f1(starts[::-1], ends[::-1]), abs=1e-12)
+
+
+@pytest.mark.parametrize("zeros", [False, True])
+def test_token_matrix_columns_equal_scipy_stacking(zeros: bool) -> None:
+    rng = np.random.default_rng(0)
+    codes = rng.integers(0, 50, (500, 7))
+    x = CodeEncoder(min_frequency=2).fit(codes).transform(codes)
+    dense = rng.normal(size=(500, 3))
+    if zeros:  # stored nowhere by scipy: the general path
+        dense[rng.random(dense.shape) < 0.1] = 0.0
+    ours = _with_dense_columns(x, dense)
+    theirs = sp.csr_matrix(sp.hstack([x, sp.csr_matrix(dense)]))
+    assert ours.shape == theirs.shape
+    assert ours.dtype == theirs.dtype
+    for name in ("data", "indices", "indptr"):
+        assert np.array_equal(getattr(ours, name), getattr(theirs, name)), name
+
+
+def test_n_jobs_does_not_change_the_fitted_model(
+    data: tuple[list[Document], list[list[Span]]], fitted: SpanClassifier
+) -> None:
+    docs, gold = data
+    parallel = SpanClassifier(cv=3, random_state=0, n_jobs=2).fit(docs[:18], gold[:18])
+    assert parallel.thresholds_ == fitted.thresholds_
+    assert parallel.gaps_ == fitted.gaps_
+    assert parallel.oof_scores_ == fitted.oof_scores_
+    assert _key(parallel.predict(docs[18:])) == _key(fitted.predict(docs[18:]))
+    given = [[Span(s.start, s.end, "?") for s in row] for row in gold[18:]]
+    assert _key(parallel.classify(docs[18:], given)) == _key(fitted.classify(docs[18:], given))
+
+
+def test_fit_records_the_seconds_of_each_stage(fitted: SpanClassifier) -> None:
+    stages = {"features", "sentences", "tokens", "thresholds", "span_labeller", "total"}
+    assert set(fitted.fit_seconds_) == stages
+    assert all(v >= 0 for v in fitted.fit_seconds_.values())
+    assert fitted.fit_seconds_["total"] >= fitted.fit_seconds_["tokens"]
 
 
 @pytest.mark.slow

@@ -57,7 +57,7 @@ numbers (length, capitals, punctuation, place in its line, recurrence of its
 text and words in the document, and its relation to the *other* spans given
 for the same document -- copies, spans inside, around or overlapping it; see
 :func:`biaskit.features.span_numbers`) feed a linear support vector machine
-(:class:`~sklearn.svm.LinearSVC`, one-vs-rest, ``C=0.3``). When fitting, a
+(:class:`~sklearn.svm.LinearSVC`, one-vs-rest, ``C=0.3``, 300 passes). When fitting, a
 span's other spans are the other gold spans of its document; when
 classifying, the other spans given for its document. Labels are ranked by
 the decision function; where one stretch of text is given several times,
@@ -80,15 +80,17 @@ Examples
 
 from __future__ import annotations
 
+import time
 import warnings
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp  # type: ignore[import-untyped, unused-ignore]
-from joblib import Parallel, delayed  # type: ignore[import-untyped, unused-ignore]
+from joblib import Parallel, delayed, effective_n_jobs  # type: ignore[import-untyped, unused-ignore]
 from sklearn.base import BaseEstimator  # type: ignore[import-untyped, unused-ignore]
 from sklearn.compose import ColumnTransformer  # type: ignore[import-untyped, unused-ignore]
 from sklearn.exceptions import ConvergenceWarning  # type: ignore[import-untyped, unused-ignore]
@@ -131,6 +133,10 @@ _GAPS = (0, 1, 2, 3, 5, 8, 13, 21, 34)
 _SPAN_C = 0.3
 _CONTEXT_WEIGHT = 0.3
 _CONFIDENCE_SCALE = 3.0
+# liblinear's dual solver does not converge on PTC's spans: after 300 passes
+# its out-of-fold accuracy is that of 1,000 (0.5942 against 0.5943, one span
+# in 6,128) at a third of the time (docs/benchmarks.md).
+_SPAN_MAX_ITER = 300
 
 
 class TrainingDataError(BiaskitError, ValueError):
@@ -201,10 +207,13 @@ def _fit_sgd(
     if y.all() or not y.any():
         return float(y.mean()) if len(y) else 0.0
     model = SGDClassifier(loss="log_loss", alpha=alpha, max_iter=8, tol=1e-4, random_state=seed)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # convergence warnings: a fixed epoch budget is the point
-        model.fit(x, y)
+    model.fit(x, y)  # convergence warnings are silenced by fit: a fixed epoch budget is the point
     return model
+
+
+def _present(fold_keep: npt.NDArray[np.int64], token_fold: npt.NDArray[np.int64]) -> list[int]:
+    """Return the folds that hold learned-from tokens, in order."""
+    return [k for k in range(int(token_fold.max(initial=0)) + 1) if (fold_keep == k).any()]
 
 
 def _proba(model: Any, x: Any) -> FloatArray:
@@ -213,12 +222,44 @@ def _proba(model: Any, x: Any) -> FloatArray:
     return np.asarray(model.predict_proba(x)[:, 1], dtype=np.float64)
 
 
-def _fit_lr(x: Any, y: npt.NDArray[np.bool_], c: float) -> LogisticRegression | float:
+def _fit_lr(x: Any, y: npt.NDArray[np.bool_], c: float, seed: int) -> LogisticRegression | float:
+    """Fit one sentence model; a constant probability when the target has one class.
+
+    liblinear's dual solver: on sentences (fewer rows than n-gram columns)
+    about six times faster than the primal one, for the same optimum. It
+    draws from liblinear's one process-wide random generator, so fits must
+    not run side by side (nor beside the span labeller's).
+    """
     if y.all() or not y.any():
         return float(y.mean()) if len(y) else 0.0
-    model = LogisticRegression(C=c, solver="liblinear")
+    model = LogisticRegression(C=c, solver="liblinear", dual=True, random_state=seed)
     model.fit(x, y)
     return model
+
+
+def _with_dense_columns(x: sp.csr_matrix, dense: FloatArray) -> sp.csr_matrix:
+    """Return ``sp.csr_matrix(sp.hstack([x, sp.csr_matrix(dense)]))``, faster.
+
+    Built directly from the arrays when every row of ``x`` stores as many
+    values and ``dense`` has no zero (as for the token matrix): the same
+    matrix, without the matrix-sized arrays that stacking allocates on the
+    hundreds of thousands of rows of a corpus.
+    """
+    n, width = dense.shape
+    if not width:
+        return sp.csr_matrix(x)
+    per_row = x.nnz // max(n, 1)
+    regular = x.shape[0] == n and np.array_equal(x.indptr, np.arange(n + 1) * per_row)
+    if not regular or not np.all(dense != 0):
+        return sp.csr_matrix(sp.hstack([x, sp.csr_matrix(dense)]))
+    data = np.empty((n, per_row + width), dtype=np.result_type(x.dtype, dense.dtype))
+    data[:, :per_row] = x.data.reshape(n, per_row)
+    data[:, per_row:] = dense
+    indices = np.empty((n, per_row + width), dtype=np.int64)
+    indices[:, :per_row] = x.indices.reshape(n, per_row)
+    indices[:, per_row:] = x.shape[1] + np.arange(width)
+    indptr = np.arange(0, n * (per_row + width) + 1, per_row + width, dtype=np.int64)
+    return sp.csr_matrix((data.ravel(), indices.ravel(), indptr), shape=(n, x.shape[1] + width))
 
 
 class SpanClassifier(BaseEstimator):  # type: ignore[misc]
@@ -256,7 +297,9 @@ class SpanClassifier(BaseEstimator):  # type: ignore[misc]
     find_boilerplate : bool
         Also treat what :func:`biaskit.find_boilerplate` finds as boilerplate.
     n_jobs : int or None
-        Parallel jobs over labels and folds (joblib); None means 1.
+        Threads fitting the token and context models of labels and folds
+        side by side (joblib); above 1, the span labeller is also fitted
+        beside them. None means 1. The fitted model is the same for any value.
     random_state : int or None
         Seed of fold assignment and of SGD's shuffling.
 
@@ -272,6 +315,12 @@ class SpanClassifier(BaseEstimator):  # type: ignore[misc]
         The out-of-fold training F1 (``objective``) at the chosen settings.
     training_sha256_ : str
         A hash of the training documents and spans (for persistence).
+    fit_seconds_ : dict of str to float
+        Wall-clock seconds of ``fit`` and its stages: ``features`` (tokens
+        and their codes), ``sentences`` (stage 1), ``tokens`` (stages 2 and
+        3), ``thresholds``, ``span_labeller`` (the model behind
+        :meth:`classify`; with ``n_jobs`` above 1 it is fitted in a thread
+        beside stages 2 and 3, so its seconds overlap theirs) and ``total``.
     """
 
     def __init__(
@@ -363,10 +412,7 @@ class SpanClassifier(BaseEstimator):  # type: ignore[misc]
         return x if extra is None else sp.hstack([x, sp.csr_matrix(extra)]).tocsr()
 
     def _token_matrix(self, codes: npt.NDArray[np.int64], sentence_logits: FloatArray) -> Any:
-        x = self.token_encoder_.transform(codes)
-        if sentence_logits.shape[1]:
-            x = sp.hstack([x, sp.csr_matrix(sentence_logits / 4.0)])
-        return sp.csr_matrix(x)
+        return _with_dense_columns(self.token_encoder_.transform(codes), sentence_logits / 4.0)
 
     def _context_features(
         self, frame: TokenFrame, p: FloatArray, p_sentence: FloatArray
@@ -424,7 +470,21 @@ class SpanClassifier(BaseEstimator):  # type: ignore[misc]
             If the inputs are not documents with one span list each, a span
             ends past its document, or no span other than boilerplate is given.
         """
+        with warnings.catch_warnings():
+            # SGD runs a fixed epoch budget, and liblinear's iteration cap is
+            # reached on large corpora: the models were measured as they come
+            # out (docs/benchmarks.md). Filters are process-wide and changing
+            # them is not thread-safe, so they are set once, here, around the
+            # threads that fit.
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            return self._fit(documents, spans)
+
+    def _fit(
+        self, documents: Sequence[Document], spans: Sequence[Iterable[Span]]
+    ) -> SpanClassifier:
         self._check_params()
+        started = time.perf_counter()
+        seconds: dict[str, float] = {}
         docs = _check_documents(documents, "fit")
         rows = _check_spans(docs, spans, "fit")
         labels = tuple(sorted({s.label for row in rows for s in row} - {BOILERPLATE}))
@@ -440,7 +500,8 @@ class SpanClassifier(BaseEstimator):  # type: ignore[misc]
         fold_of_doc = _folds(len(docs), min(self.cv, max(2, len(docs))), seed)
         n_folds = int(fold_of_doc.max()) + 1
         token_fold = fold_of_doc[frame.doc]
-        keep = ~frame.blocked
+
+        seconds["features"] = time.perf_counter() - started
 
         # Stage 1: sentences.
         texts, extra = self._sentence_inputs(frame)
@@ -459,79 +520,149 @@ class SpanClassifier(BaseEstimator):  # type: ignore[misc]
             xs_all = self.sentence_vectorizer_.fit_transform(texts)
             if extra is not None:
                 xs_all = sp.hstack([xs_all, sp.csr_matrix(extra)]).tocsr()
-            jobs = [(j, k) for j in range(n_labels) for k in range(n_folds)]
-            models = Parallel(n_jobs=self.n_jobs, prefer="threads")(
-                delayed(_fit_lr)(xs_all[sent_fold != k], y_sent[sent_fold != k, j], 1.0)
-                for j, k in jobs
-            )
-            for (j, k), m in zip(jobs, models, strict=True):
+            # One at a time: liblinear's random generator is process-wide (_fit_lr).
+            for k in range(n_folds):
                 test = sent_fold == k
-                if test.any():
-                    oof_sent[test, j] = _proba(m, xs_all[test])
-            self.sentence_models_ = Parallel(n_jobs=self.n_jobs, prefer="threads")(
-                delayed(_fit_lr)(xs_all, y_sent[:, j], 1.0) for j in range(n_labels)
-            )
+                if not test.any():
+                    continue
+                x_train, x_test = xs_all[~test], xs_all[test]
+                for j in range(n_labels):
+                    m = _fit_lr(x_train, y_sent[~test, j], 1.0, seed)
+                    oof_sent[test, j] = _proba(m, x_test)
+            self.sentence_models_ = [
+                _fit_lr(xs_all, y_sent[:, j], 1.0, seed) for j in range(n_labels)
+            ]
         else:
             base = y_sent.mean(axis=0) if len(texts) else np.zeros(n_labels)
             oof_sent[:] = base
             self.sentence_models_ = [float(v) for v in base]
-        sent_logits = (
-            _logit(oof_sent)[frame.sentence] if self.sentence_model else np.zeros((len(frame), 0))
-        )
 
-        # Stage 2: tokens.
+        seconds["sentences"] = time.perf_counter() - started - sum(seconds.values())
+
+        # The span labeller behind classify() needs none of the stages below,
+        # so with more than one job it is fitted meanwhile, in a thread.
+        # liblinear's random generator is global: no other liblinear fit may
+        # run beside it, and none does after stage 1 (the stages below use SGD).
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            span_model = (
+                pool.submit(self._fit_span_model, docs, gold, seconds)
+                if effective_n_jobs(self.n_jobs) > 1
+                else None
+            )
+            mark = time.perf_counter()
+            self.n_features_in_ = codes.shape[1]
+            oof_tok = self._fit_token_models(frame, codes, y, oof_sent, token_fold, seed)
+            del codes  # the biggest arrays go before stage 3 makes its own
+            p_tok = self._fit_context_models(frame, y, oof_tok, oof_sent, token_fold, seed)
+            seconds["tokens"] = time.perf_counter() - mark
+
+            # Thresholds and gaps, tuned on the out-of-fold probabilities.
+            mark = time.perf_counter()
+            punct = _punctuation(frame)
+            tuned = Parallel(n_jobs=self.n_jobs, prefer="threads")(
+                delayed(self._tune)(frame, p_tok[:, j], y[:, j], gold, label, punct)
+                for j, label in enumerate(labels)
+            )
+            self.labels_ = labels
+            self.thresholds_ = {label: t for label, (t, _, _) in zip(labels, tuned, strict=True)}
+            self.gaps_ = {label: g for label, (_, g, _) in zip(labels, tuned, strict=True)}
+            self.oof_scores_ = {label: f for label, (_, _, f) in zip(labels, tuned, strict=True)}
+            seconds["thresholds"] = time.perf_counter() - mark
+            self.span_model_ = (
+                span_model.result()
+                if span_model is not None
+                else self._fit_span_model(docs, gold, seconds)
+            )
+        self.training_sha256_ = training_sha256(docs, rows)
+        seconds["total"] = time.perf_counter() - started
+        self.fit_seconds_ = {k: round(v, 3) for k, v in seconds.items()}
+        return self
+
+    def _fit_token_models(
+        self,
+        frame: TokenFrame,
+        codes: npt.NDArray[np.int64],
+        y: npt.NDArray[np.bool_],
+        oof_sent: FloatArray,
+        token_fold: npt.NDArray[np.int64],
+        seed: int,
+    ) -> FloatArray:
+        """Fit stage 2; return its out-of-fold token probabilities."""
+        n_labels = y.shape[1]
+        keep = ~frame.blocked
+        keep_idx = np.flatnonzero(keep)
         self.token_encoder_ = CodeEncoder(min_frequency=self.min_frequency)
         self.token_encoder_.fit(codes[keep])
-        x = self._token_matrix(codes, sent_logits)
-        x_keep = x[keep]
+        sent_logits = (
+            _logit(oof_sent)[frame.sentence[keep]]
+            if self.sentence_model
+            else np.zeros((int(keep.sum()), 0))
+        )
+        x_keep = self._token_matrix(codes[keep], sent_logits)
+        del sent_logits
         y_keep = y[keep]
         fold_keep = token_fold[keep]
-        jobs = [(j, k) for j in range(n_labels) for k in range(n_folds)]
-        fitted = Parallel(n_jobs=self.n_jobs, prefer="threads")(
-            delayed(_fit_sgd)(x_keep[fold_keep != k], y_keep[fold_keep != k, j], self.alpha, seed)
-            for j, k in jobs
-        )
-        oof_tok = np.zeros((len(frame), n_labels))
-        keep_idx = np.flatnonzero(keep)
-        for (j, k), model in zip(jobs, fitted, strict=True):
-            test = fold_keep == k
-            if test.any():
-                oof_tok[keep_idx[test], j] = _proba(model, x_keep[test])
-        self.token_models_ = Parallel(n_jobs=self.n_jobs, prefer="threads")(
-            delayed(_fit_sgd)(x_keep, y_keep[:, j], self.alpha, seed) for j in range(n_labels)
-        )
+        folds = _present(fold_keep, token_fold)
 
-        # Stage 3: context.
-        p_tok = oof_tok
-        self.context_models_: list[SGDClassifier | float] = []
-        if self.context > 0:
-            p_ctx = np.zeros_like(oof_tok)
+        def fold_proba(k: int, x_train: Any, x_test: Any, j: int) -> FloatArray:
+            train = fold_keep != k
+            return _proba(_fit_sgd(x_train, y_keep[train, j], self.alpha, seed), x_test)
+
+        def token_jobs() -> Iterable[Any]:
+            # Each fold's rows are sliced once and shared by the labels' jobs.
+            for k in folds:
+                x_train, x_test = x_keep[fold_keep != k], x_keep[fold_keep == k]
+                for j in range(n_labels):
+                    yield delayed(fold_proba)(k, x_train, x_test, j)
             for j in range(n_labels):
-                feats = self._context_features(frame, oof_tok[:, j], oof_sent[frame.sentence, j])
-                fk = feats[keep]
-                for k in range(n_folds):
-                    test = fold_keep == k
-                    if test.any():
-                        m = _fit_sgd(fk[~test], y_keep[~test, j], 1e-5, seed)
-                        p_ctx[keep_idx[test], j] = _proba(m, fk[test])
-                self.context_models_.append(_fit_sgd(fk, y_keep[:, j], 1e-5, seed))
-            p_tok = p_ctx
+                yield delayed(_fit_sgd)(x_keep, y_keep[:, j], self.alpha, seed)
+
+        results = iter(Parallel(n_jobs=self.n_jobs, prefer="threads")(token_jobs()))
+        oof_tok = np.zeros((len(frame), n_labels))
+        for k in folds:
+            rows = keep_idx[fold_keep == k]
+            for j in range(n_labels):
+                oof_tok[rows, j] = next(results)
+        self.token_models_ = list(results)
+        return oof_tok
+
+    def _fit_context_models(
+        self,
+        frame: TokenFrame,
+        y: npt.NDArray[np.bool_],
+        oof_tok: FloatArray,
+        oof_sent: FloatArray,
+        token_fold: npt.NDArray[np.int64],
+        seed: int,
+    ) -> FloatArray:
+        """Fit stage 3; return its out-of-fold token probabilities (0 where blocked)."""
+        keep = ~frame.blocked
+        keep_idx = np.flatnonzero(keep)
+        y_keep = y[keep]
+        fold_keep = token_fold[keep]
+        folds = _present(fold_keep, token_fold)
+
+        def context_label(j: int) -> tuple[FloatArray, SGDClassifier | float]:
+            feats = self._context_features(frame, oof_tok[:, j], oof_sent[frame.sentence, j])
+            fk = feats[keep]
+            column = np.zeros(len(frame))
+            for k in folds:
+                test = fold_keep == k
+                m = _fit_sgd(fk[~test], y_keep[~test, j], 1e-5, seed)
+                column[keep_idx[test]] = _proba(m, fk[test])
+            return column, _fit_sgd(fk, y_keep[:, j], 1e-5, seed)
+
+        self.context_models_: list[SGDClassifier | float] = []
+        if self.context <= 0:
+            p_tok = oof_tok
+        else:
+            fitted = Parallel(n_jobs=self.n_jobs, prefer="threads")(
+                delayed(context_label)(j) for j in range(y.shape[1])
+            )
+            p_tok = np.stack([column for column, _ in fitted], axis=1)
+            self.context_models_ = [m for _, m in fitted]
         p_tok[frame.blocked] = 0.0
-
-        # Thresholds and gaps, tuned on the out-of-fold probabilities.
-        self.labels_ = labels
-        self.thresholds_: dict[str, float] = {}
-        self.gaps_: dict[str, int] = {}
-        self.oof_scores_: dict[str, float] = {}
-        for j, label in enumerate(labels):
-            t, g, f = self._tune(frame, p_tok[:, j], y[:, j], gold, label)
-            self.thresholds_[label], self.gaps_[label], self.oof_scores_[label] = t, g, f
-
-        # The span labeller behind classify().
-        self.span_model_ = self._fit_span_model(docs, gold)
-        self.training_sha256_ = training_sha256(docs, rows)
-        self.n_features_in_ = codes.shape[1]
-        return self
+        return p_tok
 
     def _tune(
         self,
@@ -540,6 +671,7 @@ class SpanClassifier(BaseEstimator):  # type: ignore[misc]
         y_label: npt.NDArray[np.bool_],
         gold: Sequence[Sequence[Span]],
         label: str,
+        punct: npt.NDArray[np.bool_],
     ) -> tuple[float, int, float]:
         scorer = _PartialCredit(frame, gold, label)
         positives = p[(p > 0) & scorer.scored[frame.doc]]
@@ -553,25 +685,43 @@ class SpanClassifier(BaseEstimator):  # type: ignore[misc]
         grid = grid[[int((p >= t).sum()) <= 3 * gold_tokens for t in grid.tolist()]]
         if not len(grid):
             return 0.5, 0, 0.0
-        best = (0.5, 0, -1.0)
         # The official scorer skips documents without gold; exact match does not.
         doc_ok = scorer.scored[frame.doc] if self.objective == "ptc" else np.ones(len(p), bool)
-        punct = _punctuation(frame)
-        for gap in sorted({g for g in _GAPS if g <= self.max_gap} | {self.max_gap}):
-            for t in grid.tolist():
-                first, last = _runs(frame, np.where(doc_ok, p, 0.0), t, gap, punct)
-                starts = scorer.base[frame.doc[first]] + frame.start[first]
-                ends = scorer.base[frame.doc[last]] + frame.end[last]
-                f1 = (
+        p_ok = np.where(doc_ok, p, 0.0)
+        blocked_cum = np.cumsum(frame.blocked, dtype=np.int64)
+        token_base = scorer.base[frame.doc]
+        gaps = sorted({g for g in _GAPS if g <= self.max_gap} | {self.max_gap})
+        scores = np.zeros((len(gaps), len(grid)))
+        # Every gap is scored from one pass over the tokens above each
+        # threshold: only the bridging distance depends on the gap.
+        for i, t in enumerate(grid.tolist()):
+            idx = np.flatnonzero(p_ok >= t)
+            linked, distance = _links(frame, idx, blocked_cum)
+            for g, gap in enumerate(gaps):
+                first, last = _trim(idx, linked & (distance <= gap), punct)
+                starts = token_base[first] + frame.start[first]
+                ends = token_base[last] + frame.end[last]
+                scores[g, i] = (
                     scorer.f1(starts, ends)
                     if self.objective == "ptc"
                     else scorer.exact(starts, ends)
                 )
-                if f1 > best[2]:
-                    best = (float(t), gap, float(f1))
-        return best
+        # The first best in (gap, threshold) order, as a sequential search keeps it.
+        best_g, best_i = (int(v) for v in np.unravel_index(int(np.argmax(scores)), scores.shape))
+        return float(grid[best_i]), gaps[best_g], float(scores[best_g, best_i])
 
     def _fit_span_model(
+        self,
+        docs: Sequence[Document],
+        gold: Sequence[Sequence[Span]],
+        seconds: dict[str, float],
+    ) -> Pipeline | str:
+        started = time.perf_counter()
+        model = self._span_model(docs, gold)
+        seconds["span_labeller"] = time.perf_counter() - started
+        return model
+
+    def _span_model(
         self, docs: Sequence[Document], gold: Sequence[Sequence[Span]]
     ) -> Pipeline | str:
         # Each gold span is described among the other gold spans of its
@@ -581,11 +731,7 @@ class SpanClassifier(BaseEstimator):  # type: ignore[misc]
         if len(set(targets.tolist())) < 2:
             return str(targets[0])
         model = _span_pipeline(rows, self._seed())
-        with warnings.catch_warnings():
-            # liblinear's iteration cap is reached on large corpora; the model
-            # was measured as it comes out (docs/benchmarks.md).
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            model.fit(rows, targets)
+        model.fit(rows, targets)  # convergence warnings are silenced by fit
         return model
 
     # ------------------------------------------------------------------ predict
@@ -751,22 +897,37 @@ def _runs(
     punctuation at their edges; a run of punctuation alone is dropped.
     """
     idx = np.flatnonzero(p >= threshold)
-    if not len(idx):
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty
-    blocked_cum = np.cumsum(frame.blocked)
+    linked, distance = _links(frame, idx, np.cumsum(frame.blocked, dtype=np.int64))
+    return _trim(idx, linked & (distance <= gap), _punctuation(frame) if punct is None else punct)
+
+
+def _links(
+    frame: TokenFrame, idx: npt.NDArray[np.int64], blocked_cum: npt.NDArray[np.int64]
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.int64]]:
+    """Whether consecutive selected tokens ``idx`` may join a run, and the tokens between them.
+
+    They may when in one document, with no blocked token between them, and
+    in one sentence or adjacent; ``blocked_cum`` is ``cumsum(frame.blocked)``.
+    """
     prev, nxt = idx[:-1], idx[1:]
-    joined = (
-        (nxt - prev - 1 <= gap)
-        & (frame.doc[nxt] == frame.doc[prev])
+    linked = (
+        (frame.doc[nxt] == frame.doc[prev])
         & ((frame.sentence[nxt] == frame.sentence[prev]) | (nxt - prev == 1))
         & (blocked_cum[nxt] == blocked_cum[prev])
     )
+    return linked, nxt - prev - 1
+
+
+def _trim(
+    idx: npt.NDArray[np.int64], joined: npt.NDArray[np.bool_], punct: npt.NDArray[np.bool_]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """First and last token of the runs of ``idx`` (``joined``: each to the next), trimmed."""
+    if not len(idx):
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
     a = np.r_[0, np.flatnonzero(~joined) + 1]
     b = np.r_[a[1:], len(idx)] - 1
     first, last = idx[a], idx[b]
-    if punct is None:
-        punct = _punctuation(frame)
     for _ in range(4):  # edges rarely hold more than a few punctuation tokens
         move = punct[first] & (first < last)
         first = first + move
@@ -852,13 +1013,24 @@ class _PartialCredit:
         if not len(starts) or not len(self.gold_s):
             return 0.0
         precision = float(np.mean((self.gold_cum[ends] - self.gold_cum[starts]) / (ends - starts)))
-        cover = np.zeros(self.total + 1, dtype=np.int64)
-        np.add.at(cover, starts, 1)
-        np.add.at(cover, ends, -1)
-        pred_cum = np.r_[0, np.cumsum(np.cumsum(cover)[:-1] > 0)]
-        recall = float(
-            np.mean((pred_cum[self.gold_e] - pred_cum[self.gold_s]) / (self.gold_e - self.gold_s))
-        )
+        if np.all(starts[1:] >= ends[:-1]):
+            # Sorted and disjoint (as runs are): the predicted characters
+            # before each gold edge come from prefix sums of the lengths.
+            lengths = np.r_[0, np.cumsum(ends - starts)]
+            ends_before = np.r_[0, ends]
+
+            def covered(x: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+                k = np.searchsorted(starts, x, side="left")  # candidates starting before x
+                return np.asarray(lengths[k] - np.maximum(ends_before[k] - x, 0), dtype=np.int64)
+
+            pred_gold = covered(self.gold_e) - covered(self.gold_s)
+        else:
+            cover = np.zeros(self.total + 1, dtype=np.int64)
+            np.add.at(cover, starts, 1)
+            np.add.at(cover, ends, -1)
+            pred_cum = np.r_[0, np.cumsum(np.cumsum(cover)[:-1] > 0)]
+            pred_gold = pred_cum[self.gold_e] - pred_cum[self.gold_s]
+        recall = float(np.mean(pred_gold / (self.gold_e - self.gold_s)))
         return (
             0.0 if precision == 0 or recall == 0 else 2 * precision * recall / (precision + recall)
         )
@@ -928,7 +1100,8 @@ def _span_pipeline(rows: npt.NDArray[np.object_], seed: int) -> Pipeline:
     columns.append(("numbers", StandardScaler(), list(range(3, rows.shape[1]))))
     weights = {"context": _CONTEXT_WEIGHT} if any(c[0] == "context" for c in columns) else None
     features = ColumnTransformer(columns, transformer_weights=weights)
-    return Pipeline([("features", features), ("model", LinearSVC(C=_SPAN_C, random_state=seed))])
+    svm = LinearSVC(C=_SPAN_C, max_iter=_SPAN_MAX_ITER, random_state=seed)
+    return Pipeline([("features", features), ("model", svm)])
 
 
 def training_sha256(documents: Sequence[Document], spans: Sequence[Iterable[Span]]) -> str:
