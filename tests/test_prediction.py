@@ -81,6 +81,22 @@ def test_two_processes_give_the_same_output_in_the_same_order(
     assert two == one
 
 
+def test_a_worker_unpickles_the_shipped_model_once_and_keeps_only_the_latest(
+    model: SpanClassifier, corpus: Corpus
+) -> None:
+    from biaskit import prediction
+
+    shipped = prediction._ship(model)
+    first = prediction._unship(shipped)
+    assert first is not model  # a copy, as a worker process gets it
+    assert prediction._unship(shipped) is first  # not unpickled again for the next batch
+    assert first.predict(list(corpus.documents)) == model.predict(list(corpus.documents))
+    other = SpanClassifier(random_state=1).fit(*biaskit.training_data(corpus, "gold"))
+    replaced = prediction._unship(prediction._ship(other))
+    assert replaced.random_state == 1
+    assert list(prediction._WORKER_MODEL.values()) == [replaced]
+
+
 def test_progress_counts_documents_as_batches_finish(model: SpanClassifier, corpus: Corpus) -> None:
     seen: list[tuple[int, int | None]] = []
     documents = list(corpus.documents)

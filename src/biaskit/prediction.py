@@ -25,8 +25,10 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import json
 import os
+import pickle
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -85,6 +87,53 @@ def _predict_batch(
 ) -> list[list[Span]]:
     """Predict one batch (run in a worker)."""
     return model.predict(documents, boilerplate=boilerplate)
+
+
+_WORKER_MODEL: dict[str, Any] = {}
+"""In a worker process, the last model unpacked from a :class:`_Shipped` (by its key)."""
+
+
+@attrs.frozen(eq=False)
+class _Shipped:
+    """A model pickled once, to send to worker processes with every batch cheaply.
+
+    joblib pickles a task's arguments for every task: a model passed as is
+    is pickled again for each batch (about a megabyte a second of the
+    parent's time per megabyte of model) and unpickled again in the worker.
+    Its bytes in a NumPy array are instead memory-mapped to the workers by
+    joblib once (its ``max_nbytes`` rule; Dask scatters the object once), and
+    each worker unpickles them once (:func:`_unship`).
+    """
+
+    key: str
+    blob: Any  # numpy.ndarray of uint8
+
+
+def _ship(model: SpanClassifier) -> _Shipped:
+    import numpy as np
+
+    data = pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)
+    return _Shipped(hashlib.sha256(data).hexdigest(), np.frombuffer(data, dtype=np.uint8))
+
+
+def _unship(shipped: _Shipped) -> SpanClassifier:
+    model = _WORKER_MODEL.get(shipped.key)
+    if model is None:
+        # The bytes are this process's own pickle of the caller's model object.
+        model = pickle.loads(memoryview(shipped.blob))
+        _WORKER_MODEL.clear()
+        _WORKER_MODEL[shipped.key] = model
+    return model  # type: ignore[no-any-return]
+
+
+def _shipped_work(
+    work: Callable[[SpanClassifier, list[Document], list[list[Span]]], _T],
+    shipped: _Shipped,
+    batch: list[Document],
+    marks: list[list[Span]],
+) -> _T:
+    """Run ``work`` in a worker on the model that ``shipped`` carries."""
+    return work(_unship(shipped), batch, marks)
 
 
 def _dask_backend(client: Any) -> contextlib.AbstractContextManager[Any]:
@@ -189,11 +238,12 @@ def _run_batches(
     context = _dask_backend(client) if client is not None else contextlib.nullcontext()
     with context:
         pending: list[list[Document]] = []
+        shipped = _ship(model)
 
         def tasks() -> Iterator[Any]:
             for batch in _batches(documents, batch_chars):
                 pending.append(batch)
-                yield joblib.delayed(work)(model, batch, marks(batch))
+                yield joblib.delayed(_shipped_work)(work, shipped, batch, marks(batch))
 
         jobs = -1 if client is not None and n_jobs in (None, 1) else n_jobs
         # Batches are already sized for the work: joblib must not group them further.
