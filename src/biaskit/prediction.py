@@ -100,9 +100,10 @@ class _Shipped:
     joblib pickles a task's arguments for every task: a model passed as is
     is pickled again for each batch (about a megabyte a second of the
     parent's time per megabyte of model) and unpickled again in the worker.
-    Its bytes in a NumPy array are instead memory-mapped to the workers by
-    joblib once (its ``max_nbytes`` rule; Dask scatters the object once), and
-    each worker unpickles them once (:func:`_unship`).
+    Its bytes in a NumPy array instead cost a copy per batch (and over a
+    megabyte, joblib memory-maps them to the workers once, its ``max_nbytes``
+    rule; Dask scatters the object once), and each worker unpickles them
+    once (:func:`_unship`).
     """
 
     key: str
