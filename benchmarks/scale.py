@@ -3,6 +3,8 @@
 Usage::
 
     python benchmarks/scale.py --work DIR [--sizes 10MB,100MB,1GB] [--out results.json]
+        [--predict-sizes SIZES] [--predict-repeats N] [--backends n_jobs=1,n_jobs=2,dask]
+        [--no-validate]
 
 For each size, a corpus folder ``DIR/syn-<size>`` is made from the shipped seed
 corpus (``benchmarks/_synthetic.py``: seed articles with fresh ids and lightly
@@ -21,9 +23,11 @@ Then, each measurement in a fresh Python process:
   time, document characters per second, and the speed-up over one
   process. Worker start-up is included for ``n_jobs=2`` (joblib starts its
   processes on first use); the cluster is started before the clock. The three
-  outputs are compared byte for byte. Peak memory is the resident set peak of the
-  ``n_jobs=1`` process (the streaming path; with more jobs each worker holds
-  one batch and a copy of the model).
+  outputs are compared byte for byte. ``--predict-repeats N`` runs the backends
+  N times, interleaved, and reports the run of median wall time (every wall
+  time is in the record: single-process runs on this VM vary by ±15%). Peak
+  memory is the resident set peak of the ``n_jobs=1`` process (the streaming
+  path; with more jobs each worker holds one batch and a copy of the model).
 
 Prints one JSON record per measurement as it goes and a Markdown table at the
 end; ``--out`` saves all records as JSON.
@@ -175,6 +179,12 @@ def _child_predict(path: Path, model_path: Path, backend: str) -> dict[str, Any]
         shutil.rmtree(out, ignore_errors=True)
 
 
+def _median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The run of median wall time (the lower middle one of an even count), with every wall time."""
+    ordered = sorted(runs, key=lambda r: r["wall_s"])
+    return {**ordered[(len(ordered) - 1) // 2], "wall_s_runs": [r["wall_s"] for r in runs]}
+
+
 def _child(argv: list[str]) -> None:
     kind, path = argv[0], Path(argv[1])
     if kind == "validate-time":
@@ -271,6 +281,12 @@ def main() -> None:
         "--predict-sizes", default=None, help="sizes to predict on (default: all --sizes)"
     )
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument(
+        "--predict-repeats",
+        type=int,
+        default=1,
+        help="interleaved prediction runs per backend; the median one is reported (default 1)",
+    )
     parser.add_argument("--no-dask", action="store_true")
     parser.add_argument(
         "--backends",
@@ -301,11 +317,13 @@ def main() -> None:
             print(json.dumps({"size": name, "validate_memory": memory}), flush=True)
         if name in predict_sizes:
             backends = [b for b in args.backends.split(",") if not (args.no_dask and b == "dask")]
-            record["predict"] = {}
-            for backend in backends:
-                result = _run_child("predict", path, model, backend)
-                record["predict"][backend] = result
-                print(json.dumps({"size": name, "predict": backend, **result}), flush=True)
+            runs: dict[str, list[dict[str, Any]]] = {backend: [] for backend in backends}
+            for _ in range(args.predict_repeats):  # interleaved, so drifts hit every backend
+                for backend in backends:
+                    result = _run_child("predict", path, model, backend)
+                    runs[backend].append(result)
+                    print(json.dumps({"size": name, "predict": backend, **result}), flush=True)
+            record["predict"] = {backend: _median_run(found) for backend, found in runs.items()}
         records.append(record)
     summary = {
         "machine": {"python": platform.python_version(), "platform": platform.platform()},
