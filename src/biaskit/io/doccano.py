@@ -158,6 +158,8 @@ class GraphemeConverter:
     cluster offset is the number of whole clusters before it, and a
     code-point offset inside a cluster has no cluster offset.
 
+    Examples
+    --------
     >>> c = GraphemeConverter("e\u0301 a\r\nb")   # é as e + combining acute; CRLF is one cluster
     >>> [c.from_codepoint(i) for i in (0, 2, 3, 4, 6, 7)]
     [0, 1, 2, 3, 4, 5]
