@@ -594,6 +594,35 @@ def _ann_lines(
     return lines
 
 
+def _set_files(
+    aset: AnnotationSet,
+    root: Path,
+    on_overlap: Policy,
+    on_discontinuous: Policy,
+    problems: list[Problem],
+) -> tuple[Path, Path, str]:
+    """Return one set's ``.txt`` and ``.ann`` paths under ``root`` and the ``.ann`` text.
+
+    What the set's spans lose to fit brat is added to ``problems``.
+    """
+    doc, annotator = aset.document, aset.annotator
+    entries, found = fit_spans(
+        aset,
+        overlap=True,
+        discontinuous=True,
+        on_overlap=on_overlap,
+        on_discontinuous=on_discontinuous,
+        target="brat",
+    )
+    problems += found
+    folder = root / safe_file_stem(annotator)
+    stem = safe_file_stem(doc.id)
+    where = f"document {doc.id!r}, annotator {annotator!r}"
+    lines = _ann_lines(doc, entries, problems, where)
+    content = "".join(f"{line}\n" for line in lines)
+    return folder / f"{stem}.txt", folder / f"{stem}.ann", content
+
+
 class _ConfFacts:
     """What brat's ``annotation.conf`` says of the spans: their labels and attribute values.
 
@@ -695,23 +724,11 @@ def save_brat(
     problems: list[Problem] = []
     files: dict[Path, str] = {root / "annotation.conf": _conf(corpus, chosen)}
     for annotator in chosen:
-        folder = root / safe_file_stem(annotator)
         for doc in corpus.documents:
             aset = corpus.annotation_set(doc.id, annotator)
-            entries, found = fit_spans(
-                aset,
-                overlap=True,
-                discontinuous=True,
-                on_overlap=on_overlap,
-                on_discontinuous=on_discontinuous,
-                target="brat",
-            )
-            problems += found
-            where = f"document {doc.id!r}, annotator {annotator!r}"
-            stem = safe_file_stem(doc.id)
-            files[folder / f"{stem}.txt"] = doc.text
-            lines = _ann_lines(doc, entries, problems, where)
-            files[folder / f"{stem}.ann"] = "".join(f"{line}\n" for line in lines)
+            txt, ann, content = _set_files(aset, root, on_overlap, on_discontinuous, problems)
+            files[txt] = doc.text
+            files[ann] = content
     raise_if_errors(problems, f"{os.fspath(path)}: spans brat cannot hold")
     check_targets(files, overwrite)
     for folder in {p.parent for p in files}:
@@ -788,21 +805,10 @@ def write_brat_sets(
     folders: set[Path] = set()
     with atomic_group() as group:
         for aset in sets:
-            doc, annotator = aset.document, aset.annotator
-            entries, found = fit_spans(
-                aset,
-                overlap=True,
-                discontinuous=True,
-                on_discontinuous=on_discontinuous,
-                target="brat",
-            )
-            problems += found
-            folder = root / safe_file_stem(annotator)
-            if folder not in folders:
-                folder.mkdir(parents=True, exist_ok=True)
-                folders.add(folder)
-            stem = safe_file_stem(doc.id)
-            txt, ann = folder / f"{stem}.txt", folder / f"{stem}.ann"
+            txt, ann, content = _set_files(aset, root, "report", on_discontinuous, problems)
+            if txt.parent not in folders:
+                txt.parent.mkdir(parents=True, exist_ok=True)
+                folders.add(txt.parent)
             key = hash(unicodedata.normalize("NFC", str(txt)).casefold())
             if key in names:
                 raise BiaskitError(
@@ -811,12 +817,10 @@ def write_brat_sets(
                 )
             names.add(key)
             check_targets([txt, ann], overwrite)
-            where = f"document {doc.id!r}, annotator {annotator!r}"
-            lines = _ann_lines(doc, entries, problems, where)
             with group.open(txt) as out:
-                out.write(doc.text)
+                out.write(aset.document.text)
             with group.open(ann) as out:
-                out.write("".join(f"{line}\n" for line in lines))
+                out.write(content)
             facts.add(aset.spans)
         raise_if_errors(problems, f"{os.fspath(path)}: spans brat cannot hold")
         root.mkdir(parents=True, exist_ok=True)
