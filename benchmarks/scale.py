@@ -25,7 +25,10 @@ Then, each measurement in a fresh Python process:
   processes on first use); the cluster is started before the clock. The three
   outputs are compared byte for byte. ``--predict-repeats N`` runs the backends
   N times, interleaved, and reports the run of median wall time (every wall
-  time is in the record: single-process runs on this VM vary by ±15%). Peak
+  time is in the record: single-process runs on this VM vary by ±15%). Each
+  run also records the CPU time of the main process and of the worker
+  processes, and the machine's steal time (``/proc/stat``) during the run, so
+  that a slow run can be told apart from a loaded host. Peak
   memory is the resident set peak of the ``n_jobs=1`` process (the streaming
   path; with more jobs each worker holds one batch and a copy of the model).
 
@@ -38,6 +41,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import platform
 import resource
 import shutil
@@ -67,6 +71,15 @@ def _peak_mb() -> float:
         pass
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return rss / (1024 * 1024) if sys.platform == "darwin" else rss / 1024
+
+
+def _steal_s() -> float | None:
+    """CPU time the hypervisor gave to other guests so far (``/proc/stat``), in seconds."""
+    try:
+        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()
+        return int(fields[8]) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 def _corpus_files(path: Path) -> list[Path]:
@@ -151,6 +164,7 @@ def _child_predict(path: Path, model_path: Path, backend: str) -> dict[str, Any]
                 n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
             )
             client = Client(cluster)
+        steal = _steal_s()
         start, cpu = time.perf_counter(), time.process_time()
         summary = biaskit.predict_corpus(
             model,
@@ -161,12 +175,24 @@ def _child_predict(path: Path, model_path: Path, backend: str) -> dict[str, Any]
             check=False,  # validation is measured on its own above
         )
         wall = time.perf_counter() - start
+        cpu_main = time.process_time() - cpu
+        stolen = _steal_s()
+        if backend == "n_jobs=2":
+            # Join joblib's worker processes, so that their CPU time is counted below.
+            from joblib.externals.loky import get_reusable_executor
+
+            get_reusable_executor().shutdown(wait=True)
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
         return {
             "documents": summary.documents,
             "spans": summary.spans,
             "chars": chars,
             "wall_s": wall,
-            "cpu_s_main_process": time.process_time() - cpu,
+            "cpu_s_main_process": cpu_main,
+            # Worker processes' CPU (joblib's for n_jobs=2, Dask's including its
+            # start-up), and the machine's steal time during the run (both cores).
+            "cpu_s_workers": children.ru_utime + children.ru_stime,
+            "steal_s": None if steal is None or stolen is None else stolen - steal,
             "chars_per_s": chars / wall,
             "peak_rss_mb": _peak_mb(),
             "output_sha256": _digest(out / "pred"),
