@@ -158,8 +158,14 @@ def _child_predict(path: Path, model_path: Path, backend: str) -> dict[str, Any]
     cluster = client = None
     try:
         if backend == "dask":
+            import dask
             from distributed import Client, LocalCluster
 
+            # The scheduler (in this process for a LocalCluster) keeps the last
+            # 1,000 messages to each worker for debugging, and with them the
+            # batches they carry: without this, its memory grows to about
+            # 1,000 batches (docs/scaling.md).
+            dask.config.set({"distributed.admin.low-level-log-length": 0})
             cluster = LocalCluster(
                 n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
             )
@@ -182,6 +188,10 @@ def _child_predict(path: Path, model_path: Path, backend: str) -> dict[str, Any]
             from joblib.externals.loky import get_reusable_executor
 
             get_reusable_executor().shutdown(wait=True)
+        if client is not None and cluster is not None:  # the same for Dask's workers
+            client.close()
+            cluster.close()
+            client = cluster = None
         children = resource.getrusage(resource.RUSAGE_CHILDREN)
         return {
             "documents": summary.documents,
@@ -189,8 +199,9 @@ def _child_predict(path: Path, model_path: Path, backend: str) -> dict[str, Any]
             "chars": chars,
             "wall_s": wall,
             "cpu_s_main_process": cpu_main,
-            # Worker processes' CPU (joblib's for n_jobs=2, Dask's including its
-            # start-up), and the machine's steal time during the run (both cores).
+            # Worker processes' CPU (joblib's for n_jobs=2; Dask's including the
+            # cluster's start-up and shut-down), and the machine's steal time
+            # during the run (both cores).
             "cpu_s_workers": children.ru_utime + children.ru_stime,
             "steal_s": None if steal is None or stolen is None else stolen - steal,
             "chars_per_s": chars / wall,
