@@ -204,6 +204,7 @@ def cluster() -> object:
 
 
 @pytest.mark.dask
+@pytest.mark.filterwarnings("ignore:the Dask scheduler in this process:UserWarning")
 def test_a_dask_local_cluster_gives_the_single_process_output(
     model: SpanClassifier, corpus: Corpus, cluster: object
 ) -> None:
@@ -215,6 +216,45 @@ def test_a_dask_local_cluster_gives_the_single_process_output(
         assert len(client.scheduler_info()["workers"]) == 2
         got = list(iter_predictions(model, documents, batch_chars=1, client=client))
     assert got == expected
+
+
+@pytest.mark.dask
+def test_a_scheduler_in_this_process_that_logs_its_messages_gets_a_warning(
+    model: SpanClassifier, corpus: Corpus, cluster: object
+) -> None:
+    # The fixture's cluster was made with Dask's default log of 1,000 messages.
+    import dask
+    from distributed import Client
+
+    documents = list(corpus.documents)
+    with (
+        Client(cluster) as client,
+        dask.config.set({"distributed.admin.low-level-log-length": 1000}),
+        pytest.warns(UserWarning, match="low-level-log-length") as caught,
+    ):
+        list(iter_predictions(model, documents, client=client))
+    assert "its last 1000 messages" in str(caught[0].message)
+
+
+@pytest.mark.dask
+def test_a_scheduler_with_its_message_log_off_gets_no_warning(
+    model: SpanClassifier, corpus: Corpus, recwarn: pytest.WarningsRecorder
+) -> None:
+    import dask
+    import distributed
+
+    documents = list(corpus.documents)
+    with (
+        dask.config.set({"distributed.admin.low-level-log-length": 0}),
+        distributed.LocalCluster(
+            n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
+        ) as local,
+        distributed.Client(local) as client,
+    ):
+        list(iter_predictions(model, documents, client=client))
+        logs = [comm.recent_message_log.maxlen for comm in local.scheduler.stream_comms.values()]
+    assert logs == [0]  # the scheduler did take the setting
+    assert not [w for w in recwarn if "low-level-log-length" in str(w.message)]
 
 
 @pytest.mark.dask

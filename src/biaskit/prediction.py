@@ -29,6 +29,7 @@ import hashlib
 import json
 import os
 import pickle
+import warnings
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -137,6 +138,36 @@ def _shipped_work(
     return work(_unship(shipped), batch, marks)
 
 
+def _warn_of_message_log(client: Any) -> None:
+    """Warn when the client's scheduler runs in this process and keeps a message log.
+
+    A Dask scheduler keeps its last messages to each worker for debugging
+    (``distributed.admin.low-level-log-length``, 1,000 by default), and
+    with them the batches of documents they carry: in this process (a
+    ``LocalCluster``, e.g. ``Client()``), up to 1,000 batches per worker of
+    this process's memory. A remote scheduler's own configuration is not
+    visible from here (docs/scaling.md says how to set it there).
+    """
+    import dask
+    from distributed import Scheduler
+
+    if not isinstance(getattr(getattr(client, "cluster", None), "scheduler", None), Scheduler):
+        return
+
+    length = dask.config.get("distributed.admin.low-level-log-length", None)
+    if length is None or length > 0:
+        warnings.warn(
+            "the Dask scheduler in this process keeps "
+            f"{'all its' if length is None else f'its last {length}'} messages to each "
+            "worker, and with them the batches of documents: memory grows by up to that "
+            "many batches per worker. Before creating the cluster, set "
+            'dask.config.set({"distributed.admin.low-level-log-length": 0}) '
+            "(docs/scaling.md)",
+            UserWarning,
+            stacklevel=4,
+        )
+
+
 def _dask_backend(client: Any) -> contextlib.AbstractContextManager[Any]:
     """Route joblib's work to the workers of a ``dask.distributed`` client."""
     try:
@@ -147,6 +178,7 @@ def _dask_backend(client: Any) -> contextlib.AbstractContextManager[Any]:
         ) from exc
     import joblib  # type: ignore[import-untyped, unused-ignore]
 
+    _warn_of_message_log(client)
     stack = contextlib.ExitStack()
     stack.enter_context(client.as_current())
     stack.enter_context(joblib.parallel_config(backend="dask"))
@@ -196,6 +228,13 @@ def iter_predictions(
     BiaskitError
         If ``batch_chars`` is not positive, or a client is given without the
         ``dask`` extra installed.
+
+    Warns
+    -----
+    UserWarning
+        If the client's scheduler runs in this process (a ``LocalCluster``)
+        with its debugging log of messages on: it would keep up to that many
+        batches per worker in memory (see the scaling guide).
     """
     done = 0
     for batch, predicted in _run_batches(
