@@ -13,16 +13,19 @@ from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
 import biaskit
+import biaskit.baseline as baseline
 from biaskit import Document, Span
 from biaskit.baseline import (
+    _TOKEN_NEGATIVE_RATE,
     ORIGIN,
     SpanClassifier,
     TrainingDataError,
     _PartialCredit,
+    _training_rows,
     _with_dense_columns,
 )
 from biaskit.evaluation import training_data
-from biaskit.features import CodeEncoder, token_frame
+from biaskit.features import CodeEncoder, token_frame, token_targets
 from biaskit.metrics import ptc_scores
 
 from ._synthetic_spans import synthetic
@@ -284,6 +287,125 @@ def test_token_matrix_columns_equal_scipy_stacking(zeros: bool) -> None:
     assert ours.dtype == theirs.dtype
     for name in ("data", "indices", "indptr"):
         assert np.array_equal(getattr(ours, name), getattr(theirs, name)), name
+
+
+def test_token_rows_are_all_of_spanned_sentences_and_a_seeded_weighted_share_of_the_rest() -> None:
+    rng = np.random.default_rng(1)
+    sentence = np.repeat(np.arange(2000), 10)
+    y = np.zeros((len(sentence), 3), dtype=bool)
+    y[rng.choice(len(sentence), 300, replace=False), rng.integers(0, 3, 300)] = True
+    spanned = np.isin(sentence, sentence[y.any(axis=1)])
+    rows, weight = _training_rows(sentence, y, 0.25, seed=7)
+    assert rows[spanned].all()  # every row of a sentence with a span, of any label
+    assert 0.23 < rows[~spanned].mean() < 0.27
+    assert weight is not None
+    assert np.array_equal(weight, np.where(spanned[rows], 1.0, 4.0))  # one per kept row
+    again, _ = _training_rows(sentence, y, 0.25, seed=7)
+    other, _ = _training_rows(sentence, y, 0.25, seed=8)
+    assert np.array_equal(rows, again)
+    assert not np.array_equal(rows, other)
+    every, none = _training_rows(sentence, y, 1.0, seed=7)
+    assert every.all()
+    assert none is None
+
+
+def _sparse_corpus() -> tuple[list[Document], list[list[Span]]]:
+    """Documents in which most sentences hold no span: one LOADED or QUOTE word each."""
+    docs, gold = [], []
+    for i in range(40):
+        word = ("butchered", "slaughtered", "shelled", "attacked")[i % 4]
+        text = f"The rebels {word} the town. " + "It rained all day in the hills. " * 8
+        docs.append(Document(f"d{i}", text))
+        label = "LOADED" if i % 4 < 2 else "QUOTE"
+        gold.append([Span(11, 11 + len(word), label)] if i % 4 != 3 else [])
+    return docs, gold
+
+
+class _FitRecorder:
+    """Wraps a fit function of ``biaskit.baseline`` to record each fit's arguments and model."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, name: str = "_fit_sgd") -> None:
+        self.calls: list[tuple[tuple[Any, ...], Any]] = []
+        self._fit = getattr(baseline, name)
+        monkeypatch.setattr(baseline, name, self)
+
+    def __call__(self, *args: Any) -> Any:
+        model = self._fit(*args)
+        self.calls.append((args, model))
+        return model
+
+    def stage(self, alpha: float) -> list[tuple[int, int, Any]]:
+        """Rows, positives and model of each ``_fit_sgd(x, y, alpha, seed[, weight])`` fit."""
+        return [(a[0].shape[0], int(a[1].sum()), m) for a, m in self.calls if a[2] == alpha]
+
+
+_TOKEN_ALPHA, _CONTEXT_ALPHA = SpanClassifier().alpha, 1e-5
+
+
+def test_token_models_of_several_labels_learn_from_spanned_sentences_and_a_share_of_the_rest(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    docs, gold = _sparse_corpus()
+    frame = token_frame(docs)
+    for labels, rate in ((("LOADED", "QUOTE"), _TOKEN_NEGATIVE_RATE), (("LOADED",), 1.0)):
+        rows = [[s for s in row if s.label in labels] for row in gold]
+        recorder = _FitRecorder(monkeypatch)
+        model = SpanClassifier(cv=2, random_state=0, find_boilerplate=False).fit(docs, rows)
+        y = token_targets(frame, rows, model.labels_)
+        spanned = np.isin(frame.sentence, frame.sentence[y.any(axis=1)])
+        others = int((~spanned).sum())
+        fits = recorder.stage(_TOKEN_ALPHA)
+        assert len(fits) == 2 * len(labels)  # one per fold and label, no refit
+        # The two folds' training rows together are each learned-from row once.
+        learned = sum(n for n, _, _ in fits) / len(labels)
+        if rate < 1:
+            assert abs(learned - spanned.sum() - others * rate) < 0.1 * others
+        else:
+            assert learned == len(frame)  # one label: every token
+
+
+def test_final_models_are_the_means_of_the_fold_models(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    docs, gold = _sparse_corpus()
+    recorder = _FitRecorder(monkeypatch)
+    sentences = _FitRecorder(monkeypatch, "_fit_lr")
+    model = SpanClassifier(cv=2, random_state=0, find_boilerplate=False).fit(docs, gold)
+    stages = (
+        (model.sentence_models_, [m for _, m in sentences.calls], "fold"),
+        (model.token_models_, [m for _, _, m in recorder.stage(_TOKEN_ALPHA)], "fold"),
+        (model.context_models_, [m for _, _, m in recorder.stage(_CONTEXT_ALPHA)], "label"),
+    )
+    for finals, fits, order in stages:
+        assert len(fits) == 2 * len(model.labels_)  # the folds' fits only, no refit
+        for j, final in enumerate(finals):
+            # Fits run fold by fold for the sentence and token stages, label by
+            # label for the context stage.
+            folds = [fits[k * 2 + j] if order == "fold" else fits[j * 2 + k] for k in range(2)]
+            assert np.allclose(final.coef_, (folds[0].coef_ + folds[1].coef_) / 2)
+            assert np.allclose(final.intercept_, (folds[0].intercept_ + folds[1].intercept_) / 2)
+            x = np.random.default_rng(j).normal(size=(5, final.n_features_in_))
+            logit = (folds[0].decision_function(x) + folds[1].decision_function(x)) / 2
+            assert np.allclose(final.predict_proba(x)[:, 1], 1 / (1 + np.exp(-logit)))
+
+
+def test_a_label_missing_from_a_fold_is_refitted_on_every_row(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    docs, gold = _sparse_corpus()
+    # QUOTE in one document only: with two folds, the model of the fold
+    # that holds it learns from no QUOTE span, and is a constant.
+    rows = [[s for s in row if s.label == "LOADED" or i == 2] for i, row in enumerate(gold)]
+    recorder = _FitRecorder(monkeypatch)
+    model = SpanClassifier(cv=2, random_state=0, find_boilerplate=False).fit(docs, rows)
+    fits = recorder.stage(_TOKEN_ALPHA)
+    quote = model.labels_.index("QUOTE")
+    assert any(isinstance(m, float) for _, pos, m in fits if pos == 0)
+    assert len(fits) == 2 * 2 + 1  # the folds' fits, then QUOTE's refit
+    *_, (n, pos, refit) = fits
+    assert model.token_models_[quote] is refit
+    assert pos > 0
+    assert n == fits[0][0] + fits[2][0]  # every learned-from row: both folds' training rows
 
 
 def test_n_jobs_does_not_change_the_fitted_model(
