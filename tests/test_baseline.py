@@ -16,7 +16,6 @@ import biaskit
 import biaskit.baseline as baseline
 from biaskit import Document, Span
 from biaskit.baseline import (
-    _TOKEN_NEGATIVE_RATE,
     ORIGIN,
     SpanClassifier,
     TrainingDataError,
@@ -110,6 +109,9 @@ def test_same_random_state_gives_the_same_model(
         ({"window": -1}, "window must be an integer >= 0, not -1"),
         ({"objective": "f2"}, "objective must be 'ptc' or 'exact', not 'f2'"),
         ({"alpha": 0}, "alpha must be a positive number, not 0"),
+        ({"final_models": "best"}, "final_models must be 'refit' or 'mean', not 'best'"),
+        ({"subsample": 0}, r"subsample must be a number in \(0, 1\], not 0"),
+        ({"subsample": 1.5}, r"subsample must be a number in \(0, 1\], not 1.5"),
     ],
 )
 def test_bad_parameters_are_reported_by_fit(params: dict[str, Any], message: str) -> None:
@@ -342,15 +344,17 @@ class _FitRecorder:
 _TOKEN_ALPHA, _CONTEXT_ALPHA = SpanClassifier().alpha, 1e-5
 
 
-def test_token_models_of_several_labels_learn_from_spanned_sentences_and_a_share_of_the_rest(
+def test_token_models_learn_from_spanned_sentences_and_a_share_of_the_rest(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     docs, gold = _sparse_corpus()
     frame = token_frame(docs)
-    for labels, rate in ((("LOADED", "QUOTE"), _TOKEN_NEGATIVE_RATE), (("LOADED",), 1.0)):
+    for labels, rate in ((("LOADED", "QUOTE"), 0.5), (("LOADED",), 0.25), (("LOADED",), 1.0)):
         rows = [[s for s in row if s.label in labels] for row in gold]
         recorder = _FitRecorder(monkeypatch)
-        model = SpanClassifier(cv=2, random_state=0, find_boilerplate=False).fit(docs, rows)
+        model = SpanClassifier(
+            cv=2, random_state=0, find_boilerplate=False, subsample=rate, final_models="mean"
+        ).fit(docs, rows)
         y = token_targets(frame, rows, model.labels_)
         spanned = np.isin(frame.sentence, frame.sentence[y.any(axis=1)])
         others = int((~spanned).sum())
@@ -361,7 +365,39 @@ def test_token_models_of_several_labels_learn_from_spanned_sentences_and_a_share
         if rate < 1:
             assert abs(learned - spanned.sum() - others * rate) < 0.1 * others
         else:
-            assert learned == len(frame)  # one label: every token
+            assert learned == len(frame)  # every token
+
+
+def test_final_models_are_refitted_on_every_learned_row_by_default(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    docs, gold = _sparse_corpus()
+    recorder = _FitRecorder(monkeypatch)
+    sentences = _FitRecorder(monkeypatch, "_fit_lr")
+    model = SpanClassifier(cv=2, random_state=0, find_boilerplate=False, subsample=0.5)
+    assert model.final_models == "refit"
+    model.fit(docs, gold)
+    n_labels = len(model.labels_)
+    tokens = recorder.stage(_TOKEN_ALPHA)
+    assert len(tokens) == 3 * n_labels  # the folds' fits, then one refit per label
+    for j, (n, _, final) in enumerate(tokens[2 * n_labels :]):
+        assert model.token_models_[j] is final
+        assert n == tokens[0][0] + tokens[n_labels][0]  # both folds' training rows
+    contexts = recorder.stage(_CONTEXT_ALPHA)
+    assert [m for _, _, m in contexts[2::3]] == list(model.context_models_)
+    assert [m for _, m in sentences.calls[2 * n_labels :]] == list(model.sentence_models_)
+
+
+def test_models_saved_before_final_models_and_subsample_load_with_their_defaults(
+    fitted: SpanClassifier,
+) -> None:
+    before = pickle.loads(pickle.dumps(fitted))
+    del before.final_models, before.subsample  # as pickled by an earlier version
+    old = pickle.loads(pickle.dumps(before))
+    assert old.get_params()["final_models"] == "refit"
+    assert old.get_params()["subsample"] == 1.0
+    doc = Document("t", "Officials said the rebels butchered the town.")
+    assert _key(old.predict([doc])) == _key(fitted.predict([doc]))
 
 
 def test_final_models_are_the_means_of_the_fold_models(
@@ -370,7 +406,8 @@ def test_final_models_are_the_means_of_the_fold_models(
     docs, gold = _sparse_corpus()
     recorder = _FitRecorder(monkeypatch)
     sentences = _FitRecorder(monkeypatch, "_fit_lr")
-    model = SpanClassifier(cv=2, random_state=0, find_boilerplate=False).fit(docs, gold)
+    model = SpanClassifier(cv=2, random_state=0, find_boilerplate=False, final_models="mean")
+    model.fit(docs, gold)
     stages = (
         (model.sentence_models_, [m for _, m in sentences.calls], "fold"),
         (model.token_models_, [m for _, _, m in recorder.stage(_TOKEN_ALPHA)], "fold"),
@@ -389,7 +426,7 @@ def test_final_models_are_the_means_of_the_fold_models(
             assert np.allclose(final.predict_proba(x)[:, 1], 1 / (1 + np.exp(-logit)))
 
 
-def test_a_label_missing_from_a_fold_is_refitted_on_every_row(
+def test_with_fold_means_a_label_missing_from_a_fold_is_refitted_on_every_row(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     docs, gold = _sparse_corpus()
@@ -397,7 +434,9 @@ def test_a_label_missing_from_a_fold_is_refitted_on_every_row(
     # that holds it learns from no QUOTE span, and is a constant.
     rows = [[s for s in row if s.label == "LOADED" or i == 2] for i, row in enumerate(gold)]
     recorder = _FitRecorder(monkeypatch)
-    model = SpanClassifier(cv=2, random_state=0, find_boilerplate=False).fit(docs, rows)
+    model = SpanClassifier(
+        cv=2, random_state=0, find_boilerplate=False, final_models="mean", subsample=0.5
+    ).fit(docs, rows)
     fits = recorder.stage(_TOKEN_ALPHA)
     quote = model.labels_.index("QUOTE")
     assert any(isinstance(m, float) for _, pos, m in fits if pos == 0)

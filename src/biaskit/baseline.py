@@ -26,9 +26,9 @@ stock scikit-learn parts:
    linear model per label (:class:`~sklearn.linear_model.SGDClassifier` with
    the logistic loss) gives the probability that the token lies in a span
    of the label. Labels are independent, so spans of different labels may
-   overlap. With several labels, the models learn from every token of the
-   sentences that hold a span and from a seeded half of the other tokens
-   (weighted twice): on PTC's 14 techniques, two thirds of the tokens.
+   overlap. With ``subsample`` below 1, they learn from every token of the
+   sentences that hold a span and from that seeded share of the other
+   tokens (weighted by its inverse).
 3. *Context.* A logistic regression per label re-reads each token's
    probability together with its neighbours' (``context`` tokens on each
    side) and its sentence's mean and maximum, which smooths boundaries the
@@ -45,10 +45,10 @@ scored with the measure named by ``objective`` (by default the
 partial-credit F1 of SemEval-2020 Task 11, :func:`biaskit.metrics.ptc_scores`).
 Stage 1 and 2 inputs for stage 3 are out-of-fold too, so no stage learns from
 predictions made on its own training tokens. The models kept for
-prediction are the means of each stage's ``cv`` fold models (weights and
-intercepts averaged), so that their probabilities are on the scale the next
-stage learned from and the thresholds were tuned on; a label that some fold
-has no span of is refitted on all the training data instead.
+prediction are then refitted on all the training data, or, with
+``final_models="mean"``, are the means of each stage's ``cv`` fold models
+(weights and intercepts averaged; a label that some fold has no span of is
+refitted all the same).
 
 No span is ever proposed inside ``BOILERPLATE``: tokens overlapping a
 boilerplate span -- the training spans labelled ``BOILERPLATE``, spans passed
@@ -128,6 +128,7 @@ ORIGIN = "biaskit.baseline"
 """The ``origin`` attribute of every span the classifier proposes."""
 
 Objective = Literal["ptc", "exact"]
+FinalModels = Literal["refit", "mean"]
 """The measure thresholds are tuned for: PTC partial-credit F1, or exact-match F1."""
 
 FloatArray = npt.NDArray[np.float64]
@@ -144,14 +145,6 @@ _CONFIDENCE_SCALE = 3.0
 # its out-of-fold accuracy is that of 1,000 (0.5942 against 0.5943, one span
 # in 6,128) at a third of the time (docs/benchmarks.md).
 _SPAN_MAX_ITER = 300
-# With several labels, the token models learn from every token of the
-# sentences holding a span (of any label) and from this seeded share of the
-# other tokens, weighted by its inverse. On PTC's 14 techniques this keeps
-# two thirds of the token rows and cuts the token stage's CPU time by about
-# a quarter, with training-data FLC F1 no lower beyond noise; the one-label
-# (SI) model lost out-of-fold F1 this way, and so did the context stage, so
-# both keep every token (docs/benchmarks.md).
-_TOKEN_NEGATIVE_RATE = 0.5
 
 
 class TrainingDataError(BiaskitError, ValueError):
@@ -240,10 +233,12 @@ class _FoldMean:
     the scale of the out-of-fold ones that the next stage learned from and the
     thresholds were tuned on. Only a running sum is kept, not the folds'
     models; the mean's other fitted attributes (``n_iter_``, ...) are the
-    first fold's.
+    first fold's. An inactive one keeps nothing and has no mean (the model
+    is refitted instead).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, active: bool = True) -> None:
+        self._active = active
         self._first: Any = None
         self._sums: tuple[FloatArray, FloatArray] | None = None  # weights, intercept
         self._n = 0
@@ -251,6 +246,8 @@ class _FoldMean:
 
     def add(self, model: Any) -> None:
         """Add one fold's model; a constant (a fold without both classes) spoils the mean."""
+        if not self._active:
+            return
         if isinstance(model, float):
             self._constant = True
             return
@@ -267,7 +264,7 @@ class _FoldMean:
         self._n += 1
 
     def model(self) -> Any:
-        """Return the mean model, or None if a fold's model was a constant or none was added."""
+        """Return the mean model, or None if inactive, a fold's was a constant or none was added."""
         if self._constant or self._sums is None:
             return None
         mean = copy.copy(self._first)
@@ -386,6 +383,18 @@ class SpanClassifier(BaseEstimator):  # type: ignore[misc]
         Threads fitting the token and context models of labels and folds
         side by side (joblib); above 1, the span labeller is also fitted
         beside them. None means 1. The fitted model is the same for any value.
+    final_models : {"refit", "mean"}
+        The models kept for prediction, per stage and label: refitted on all
+        the training data after the folds (``"refit"``), or the mean of the
+        ``cv`` fold models' weights and intercepts (``"mean"``: no refit,
+        a third less SGD work). Which predicts better depends on the data
+        (docs/benchmarks.md): on PTC, "mean" (nested cross-validation on the
+        training data); on BASIL's short lexical spans, "refit".
+    subsample : float
+        Share, in (0, 1], of the tokens outside sentences holding a span that
+        the token models learn from (seeded, weighted by its inverse); every
+        token of a sentence holding a span is kept. 1 keeps every token;
+        below 1 the token stage costs less.
     random_state : int or None
         Seed of fold assignment, of the tokens drawn for the token models
         and of SGD's shuffling.
@@ -425,6 +434,8 @@ class SpanClassifier(BaseEstimator):  # type: ignore[misc]
         max_gap: int = 34,
         find_boilerplate: bool = True,
         n_jobs: int | None = None,
+        final_models: FinalModels = "refit",
+        subsample: float = 1.0,
         random_state: int | None = None,
     ) -> None:
         self.window = window
@@ -439,7 +450,15 @@ class SpanClassifier(BaseEstimator):  # type: ignore[misc]
         self.max_gap = max_gap
         self.find_boilerplate = find_boilerplate
         self.n_jobs = n_jobs
+        self.final_models = final_models
+        self.subsample = subsample
         self.random_state = random_state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        # Models saved before these parameters existed were fitted as their defaults describe.
+        state.setdefault("final_models", "refit")
+        state.setdefault("subsample", 1.0)
+        super().__setstate__(state)
 
     # ------------------------------------------------------------------ helpers
 
@@ -459,6 +478,14 @@ class SpanClassifier(BaseEstimator):  # type: ignore[misc]
             problems.append(f"objective must be 'ptc' or 'exact', not {self.objective!r}")
         if not isinstance(self.max_gap, int) or self.max_gap < 0:
             problems.append(f"max_gap must be an integer >= 0, not {self.max_gap!r}")
+        if self.final_models not in ("refit", "mean"):
+            problems.append(f"final_models must be 'refit' or 'mean', not {self.final_models!r}")
+        if (
+            not isinstance(self.subsample, (int, float))
+            or isinstance(self.subsample, bool)
+            or not 0 < self.subsample <= 1
+        ):
+            problems.append(f"subsample must be a number in (0, 1], not {self.subsample!r}")
         if problems:
             raise ValueError("; ".join(problems))
 
@@ -608,7 +635,7 @@ class SpanClassifier(BaseEstimator):  # type: ignore[misc]
             if extra is not None:
                 xs_all = sp.hstack([xs_all, sp.csr_matrix(extra)]).tocsr()
             # One at a time: liblinear's random generator is process-wide (_fit_lr).
-            fold_means = [_FoldMean() for _ in range(n_labels)]
+            fold_means = [_FoldMean(self.final_models == "mean") for _ in range(n_labels)]
             for k in range(n_folds):
                 test = sent_fold == k
                 if not test.any():
@@ -619,7 +646,7 @@ class SpanClassifier(BaseEstimator):  # type: ignore[misc]
                     oof_sent[test, j] = _proba(m, x_test)
                     fold_means[j].add(m)
             means = [mean.model() for mean in fold_means]
-            # A label that some fold cannot learn is refitted on every sentence.
+            # Refitted on every sentence, or where some fold cannot learn the label.
             self.sentence_models_ = [
                 mean if mean is not None else _fit_lr(xs_all, y_sent[:, j], 1.0, seed)
                 for j, mean in enumerate(means)
@@ -696,7 +723,7 @@ class SpanClassifier(BaseEstimator):  # type: ignore[misc]
         fold_keep = token_fold[keep]
         folds = _present(fold_keep, token_fold)
         # Out-of-fold probabilities are predicted for every row of the held-out fold.
-        rate = _TOKEN_NEGATIVE_RATE if n_labels > 1 else 1.0
+        rate = float(self.subsample)
         learn, weight = _training_rows(frame.sentence[keep], y_keep, rate, seed)
 
         def fold_fit(
@@ -707,7 +734,7 @@ class SpanClassifier(BaseEstimator):  # type: ignore[misc]
             return _proba(model, x_test), model
 
         oof_tok = np.zeros((len(frame), n_labels))
-        fold_means = [_FoldMean() for _ in range(n_labels)]
+        fold_means = [_FoldMean(self.final_models == "mean") for _ in range(n_labels)]
         for k in folds:
             # Each fold's rows are sliced once and shared by its labels' jobs;
             # one fold at a time, so that only one fold's slices are in memory.
@@ -724,7 +751,7 @@ class SpanClassifier(BaseEstimator):  # type: ignore[misc]
                 fold_means[j].add(model)
             del fitted
         means = [mean.model() for mean in fold_means]
-        # A label that some fold cannot learn (no span of it there) is refitted on every row.
+        # Refitted on every row, or where some fold cannot learn the label (no span of it).
         refit = [j for j, mean in enumerate(means) if mean is None]
         if refit:
             # Copied only now that the folds' slices are freed, to keep the peak down.
@@ -761,7 +788,7 @@ class SpanClassifier(BaseEstimator):  # type: ignore[misc]
             feats = self._context_features(frame, oof_tok[:, j], oof_sent[frame.sentence, j])
             fk = feats[keep]
             column = np.zeros(len(frame))
-            fold_mean = _FoldMean()
+            fold_mean = _FoldMean(self.final_models == "mean")
             for k in folds:
                 test = fold_keep == k
                 model = _fit_sgd(fk[~test], y_keep[~test, j], 1e-5, seed)
