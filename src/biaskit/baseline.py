@@ -128,8 +128,10 @@ ORIGIN = "biaskit.baseline"
 """The ``origin`` attribute of every span the classifier proposes."""
 
 Objective = Literal["ptc", "exact"]
-FinalModels = Literal["refit", "mean"]
 """The measure thresholds are tuned for: PTC partial-credit F1, or exact-match F1."""
+
+FinalModels = Literal["refit", "mean"]
+"""The models kept for prediction: refitted on all the training data, or the folds' means."""
 
 FloatArray = npt.NDArray[np.float64]
 _EPS = 1e-4
@@ -229,12 +231,11 @@ class _FoldMean:
 
     A linear model whose weights and intercept are the means of the folds'
     (a cross-validation ensemble) stands in for a model refitted on every
-    row: it costs no further pass over the data, and its probabilities are on
-    the scale of the out-of-fold ones that the next stage learned from and the
-    thresholds were tuned on. Only a running sum is kept, not the folds'
-    models; the mean's other fitted attributes (``n_iter_``, ...) are the
-    first fold's. An inactive one keeps nothing and has no mean (the model
-    is refitted instead).
+    row, at no further pass over the data; whether it predicts better
+    depends on the data (docs/benchmarks.md). Only a running sum is kept,
+    not the folds' models; the mean's other fitted attributes (``n_iter_``,
+    ...) are the first fold's. An inactive one keeps nothing and has no mean
+    (the model is refitted instead).
     """
 
     def __init__(self, active: bool = True) -> None:
