@@ -344,6 +344,17 @@ class _FitRecorder:
 _TOKEN_ALPHA, _CONTEXT_ALPHA = SpanClassifier().alpha, 1e-5
 
 
+def _recorded_fit(
+    monkeypatch: pytest.MonkeyPatch, **params: Any
+) -> tuple[SpanClassifier, _FitRecorder, _FitRecorder]:
+    """Fit on :func:`_sparse_corpus`, recording the SGD fits and the sentence fits."""
+    docs, gold = _sparse_corpus()
+    recorder = _FitRecorder(monkeypatch)
+    sentences = _FitRecorder(monkeypatch, "_fit_lr")
+    model = SpanClassifier(cv=2, random_state=0, find_boilerplate=False, **params)
+    return model.fit(docs, gold), recorder, sentences
+
+
 def test_token_models_learn_from_spanned_sentences_and_a_share_of_the_rest(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -371,12 +382,8 @@ def test_token_models_learn_from_spanned_sentences_and_a_share_of_the_rest(
 def test_final_models_are_refitted_on_every_learned_row_by_default(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    docs, gold = _sparse_corpus()
-    recorder = _FitRecorder(monkeypatch)
-    sentences = _FitRecorder(monkeypatch, "_fit_lr")
-    model = SpanClassifier(cv=2, random_state=0, find_boilerplate=False, subsample=0.5)
+    model, recorder, sentences = _recorded_fit(monkeypatch, subsample=0.5)
     assert model.final_models == "refit"
-    model.fit(docs, gold)
     n_labels = len(model.labels_)
     tokens = recorder.stage(_TOKEN_ALPHA)
     assert len(tokens) == 3 * n_labels  # the folds' fits, then one refit per label
@@ -403,11 +410,7 @@ def test_models_saved_before_final_models_and_subsample_load_with_their_defaults
 def test_final_models_are_the_means_of_the_fold_models(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    docs, gold = _sparse_corpus()
-    recorder = _FitRecorder(monkeypatch)
-    sentences = _FitRecorder(monkeypatch, "_fit_lr")
-    model = SpanClassifier(cv=2, random_state=0, find_boilerplate=False, final_models="mean")
-    model.fit(docs, gold)
+    model, recorder, sentences = _recorded_fit(monkeypatch, final_models="mean")
     stages = (
         (model.sentence_models_, [m for _, m in sentences.calls], "fold"),
         (model.token_models_, [m for _, _, m in recorder.stage(_TOKEN_ALPHA)], "fold"),
