@@ -728,10 +728,9 @@ class SpanClassifier(BaseEstimator):  # type: ignore[misc]
         learn, weight = _training_rows(frame.sentence[keep], y_keep, rate, seed)
 
         def fold_fit(
-            k: int, x_train: Any, x_test: Any, j: int, w: FloatArray | None
+            x_train: Any, y_train: npt.NDArray[np.bool_], x_test: Any, w: FloatArray | None
         ) -> tuple[FloatArray, SGDClassifier | float]:
-            train = (fold_keep != k) & learn
-            model = _fit_sgd(x_train, y_keep[train, j], self.alpha, seed, w)
+            model = _fit_sgd(x_train, y_train, self.alpha, seed, w)
             return _proba(model, x_test), model
 
         oof_tok = np.zeros((len(frame), n_labels))
@@ -741,11 +740,12 @@ class SpanClassifier(BaseEstimator):  # type: ignore[misc]
             # one fold at a time, so that only one fold's slices are in memory.
             train = (fold_keep != k) & learn
             x_train, x_test = x_keep[train], x_keep[fold_keep == k]
+            y_train = y_keep[train]
             w = None if weight is None else weight[train[learn]]
             fitted = Parallel(n_jobs=self.n_jobs, prefer="threads")(
-                delayed(fold_fit)(k, x_train, x_test, j, w) for j in range(n_labels)
+                delayed(fold_fit)(x_train, y_train[:, j], x_test, w) for j in range(n_labels)
             )
-            del x_train, x_test
+            del x_train, x_test, y_train
             rows = keep_idx[fold_keep == k]
             for j, (proba, model) in enumerate(fitted):
                 oof_tok[rows, j] = proba
